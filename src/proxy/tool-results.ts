@@ -1,0 +1,57 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { RateLimitSpec, RuleRef } from "../policy/types.js";
+
+/**
+ * The texts an agent reads when the gateway answers a call itself. They are written for a
+ * model: what happened, which rule, why, whether the call ran, and what to do next. The
+ * same facts go into `_meta` for programs.
+ */
+const metaKey = "mcp-approval-gateway/decision";
+
+function gatewayResult(text: string, meta: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true, _meta: { [metaKey]: meta } };
+}
+
+function ruleLabel(rule: RuleRef | undefined): string {
+  return rule ? `rule "${rule.id}"` : "the default policy";
+}
+
+export function deniedResult(rule: RuleRef | undefined, reason: string): CallToolResult {
+  return gatewayResult(
+    `Denied by the gateway policy (${ruleLabel(rule)}): ${reason}. The tool was not called.`,
+    { decision: "deny", rule: rule?.id ?? null, reason },
+  );
+}
+
+export function rateLimitedResult(rule: RuleRef | undefined, spec: RateLimitSpec, retryAfterMs: number): CallToolResult {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return gatewayResult(
+    `Rate limited by the gateway policy (${ruleLabel(rule)}): at most ${spec.max} calls per ` +
+      `${formatWindow(spec.windowMs)} per ${spec.per}. The tool was not called. ` +
+      `Retry after ${retryAfterSeconds} s.`,
+    { decision: "rate_limited", rule: rule?.id ?? null, retryAfterMs, limit: spec.max, windowMs: spec.windowMs },
+  );
+}
+
+/** The gateway could not decide safely (Redis, Postgres or the approval channel is down): fail closed. */
+export function unavailableResult(what: string, rule: RuleRef | undefined): CallToolResult {
+  return gatewayResult(
+    `The gateway cannot check this call right now (${what}), so it was not executed. ` +
+      `This is temporary; try again in a little while.`,
+    { decision: "unavailable", rule: rule?.id ?? null, reason: what },
+  );
+}
+
+export function upstreamErrorResult(upstream: string, message: string): CallToolResult {
+  return gatewayResult(`The upstream server "${upstream}" failed to handle the call: ${message}`, {
+    decision: "allow",
+    outcome: "error",
+  });
+}
+
+export function formatWindow(windowMs: number): string {
+  if (windowMs % 3_600_000 === 0) return `${windowMs / 3_600_000}h`;
+  if (windowMs % 60_000 === 0) return `${windowMs / 60_000}m`;
+  if (windowMs % 1000 === 0) return `${windowMs / 1000}s`;
+  return `${windowMs}ms`;
+}

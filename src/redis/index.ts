@@ -1,0 +1,6 @@
+export {
+  createRedisConnection,
+  pingRedis,
+  type RedisConnectionOptions,
+  type RedisPurpose,
+} from "./connection.js";

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+export const vitestConfig = defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    fileParallelism: true,
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
+
+// vitest loads the config through its default export.
+// eslint-disable-next-line no-restricted-syntax
+export default vitestConfig;
