@@ -14,5 +14,4 @@ export const vitestConfig = defineConfig({
 });
 
 // vitest loads the config through its default export.
-// eslint-disable-next-line no-restricted-syntax
 export default vitestConfig;

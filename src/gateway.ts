@@ -2,7 +2,14 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server as HttpServer } from "node:http";
 import express from "express";
 import type { Logger } from "pino";
+import type { Redis } from "ioredis";
+import type { ApprovalService } from "./approvals/approval-service.js";
+import { createApprovalService } from "./approvals/create-approval-service.js";
+import type { ApprovalDecider } from "./approvals/types.js";
 import { createRedactor } from "./audit/index.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+import { ApprovalFlow } from "./proxy/approval-flow.js";
+import { createSlackChannel, type SlackChannel } from "./slack/index.js";
 import type { GatewayConfig } from "./config/types.js";
 import { describeError } from "./errors.js";
 import { AgentDirectory } from "./http/agent-auth.js";
@@ -42,9 +49,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     onError: (error) => logger.warn({ err: describeError(error) }, "redis connection error"),
   });
   const prisma = createPrismaClient(config.database.url);
+  const redact = createRedactor({ keys: config.audit.redactKeys });
   const decisionLog = new DecisionLog({
     prisma,
-    redact: createRedactor({ keys: config.audit.redactKeys }),
+    redact,
     onError: (error) => logger.warn({ err: describeError(error) }, "decision log write failed; will retry"),
   });
   const upstreams = new Map(
@@ -52,11 +60,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   );
   for (const upstream of upstreams.values()) upstream.start();
 
+  const approvals = await startApprovals(config, { prisma, redis, redact, logger });
   const gate = new CallGate({
     policy: () => policy,
     rateLimiter: new SlidingWindowLimiter(redis, { keyPrefix: `${config.redis.keyPrefix}:` }),
     decisionLog,
     upstream: (name) => upstreams.get(name),
+    approvals: new ApprovalFlow({
+      approvals: approvals.service,
+      holdMs: config.approvals.holdMs,
+      progressEveryMs: config.approvals.progressIntervalMs,
+    }),
+    onApprovedCallDone: (approvalId, outcome) => approvals.service.recordExecution(approvalId, outcome),
     logger,
     upstreamTimeoutMs: upstreamCallTimeoutMs,
   });
@@ -64,6 +79,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
   const app = express();
   app.disable("x-powered-by");
+  // Bolt verifies Slack signatures over the raw body: it must come before any body parser.
+  if (approvals.slack) app.use(approvals.slack.router);
   app.use(
     createHealthRouter([
       { name: "redis", check: () => pingRedis(redis, probeTimeoutMs) },
@@ -99,11 +116,55 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+      await approvals.close();
       await decisionLog.close().catch((error: unknown) => {
         logger.error({ err: describeError(error), pending: decisionLog.backlog }, "decision log not flushed");
       });
       await prisma.$disconnect();
       redis.disconnect();
+    },
+  };
+}
+
+interface StartedApprovals {
+  readonly service: ApprovalService;
+  readonly slack: SlackChannel | undefined;
+  close(): Promise<void>;
+}
+
+/** The approval service, and the Slack channel onto it when `slack` is configured. */
+async function startApprovals(
+  config: GatewayConfig,
+  shared: { prisma: PrismaClient; redis: Redis; redact: (value: unknown) => unknown; logger: Logger },
+): Promise<StartedApprovals> {
+  let service: ApprovalService | undefined;
+  // The Slack channel and the service refer to each other; the channel only calls in later.
+  const decider: ApprovalDecider = {
+    get: (id) => (service as ApprovalService).get(id),
+    decide: (input) => (service as ApprovalService).decide(input),
+  };
+  const slack = config.slack
+    ? createSlackChannel({ config: config.slack, decider, logger: shared.logger })
+    : undefined;
+  const running = await createApprovalService({
+    prisma: shared.prisma,
+    redisUrl: config.redis.url,
+    publisher: shared.redis,
+    keyPrefix: config.redis.keyPrefix,
+    redact: shared.redact,
+    grantTtlMs: config.approvals.grantTtlMs,
+    logger: shared.logger,
+    notifier: slack?.notifier,
+    role: "gateway",
+  });
+  service = running.service;
+  await slack?.start();
+  return {
+    service: running.service,
+    slack,
+    close: async () => {
+      await slack?.stop();
+      await running.close();
     },
   };
 }

@@ -17,7 +17,8 @@ function findPackage(): PackageInfo {
       if (parsed.name === "mcp-approval-gateway") return { root: dir, version: parsed.version ?? "0.0.0" };
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("mcp-approval-gateway: package.json not found above " + import.meta.url);
+    if (parent === dir)
+      throw new Error("mcp-approval-gateway: package.json not found above " + import.meta.url);
     dir = parent;
   }
 }

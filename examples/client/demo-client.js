@@ -34,7 +34,10 @@ const calls = [
 
 for (const [name, args] of calls) {
   const result = await client.callTool({ name, arguments: args });
-  const text = result.content.map((item) => item.text ?? "").join(" ").replace(/\s+/g, " ");
+  const text = result.content
+    .map((item) => item.text ?? "")
+    .join(" ")
+    .replace(/\s+/g, " ");
   const verdict = result.isError ? "REFUSED" : "ok     ";
   console.log(`${verdict} ${name} ${JSON.stringify(args)}\n        ${text.slice(0, 160)}`);
 }

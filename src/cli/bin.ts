@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { gatewayVersion } from "../version.js";
+import { decideApproval, listApprovals } from "./approvals-command.js";
 import { runMigrateCommand } from "./migrate-command.js";
 import { runPolicyTestCommand } from "./policy-test-command.js";
 import { reportFailure } from "./report-failure.js";
@@ -36,6 +37,23 @@ program
   .option("--agent <id>", "calling agent id", "policy-test")
   .option("--expect <action>", "exit 1 unless the decision is this action (allow | deny | require_approval)")
   .action((options: PolicyTestOptions) => runPolicyTestCommand(options));
+
+const approvals = program.command("approvals").description("list and decide approval requests as an operator");
+approvals
+  .command("list")
+  .option("-c, --config <file>", "gateway config file", "gateway.yaml")
+  .option("--status <status>", "pending | approved | denied | expired | cancelled | all", "pending")
+  .option("--limit <n>", "at most this many", "50")
+  .action((options: { config: string; status: string; limit: string }) => listApprovals(options));
+for (const vote of ["approve", "deny"] as const) {
+  approvals
+    .command(`${vote} <id>`)
+    .description(`${vote} a pending request, recorded as the named operator`)
+    .option("-c, --config <file>", "gateway config file", "gateway.yaml")
+    .option("--as <name>", "operator name recorded with the decision (default: your login)")
+    .option("--reason <text>", vote === "deny" ? "why (shown to the agent)" : "why (recorded)")
+    .action((id: string, options: { config: string; as?: string; reason?: string }) => decideApproval(vote, id, options));
+}
 
 type PolicyTestOptions = Parameters<typeof runPolicyTestCommand>[0];
 

@@ -7,7 +7,8 @@ import { packageRoot } from "../version.js";
 /** Applies prisma/migrations the way `prisma migrate deploy` does, without its engine binary. */
 export async function runMigrateCommand(options: { config?: string; databaseUrl?: string }): Promise<void> {
   const databaseUrl =
-    options.databaseUrl ?? (options.config ? loadConfig(options.config).database.url : process.env.DATABASE_URL);
+    options.databaseUrl ??
+    (options.config ? loadConfig(options.config).database.url : process.env.DATABASE_URL);
   if (!databaseUrl) {
     throw new GatewayError(
       ErrorCode.ConfigInvalid,

@@ -16,10 +16,18 @@ export function runPolicyTestCommand(options: PolicyTestOptions): void {
   const config = loadConfig(options.config);
   if (!config.upstreams.some((upstream) => upstream.name === options.upstream)) {
     const known = config.upstreams.map((upstream) => upstream.name).join(", ");
-    throw new GatewayError(ErrorCode.UpstreamUnknown, `Unknown upstream "${options.upstream}" (configured: ${known})`);
+    throw new GatewayError(
+      ErrorCode.UpstreamUnknown,
+      `Unknown upstream "${options.upstream}" (configured: ${known})`,
+    );
   }
   const policy = compilePolicy(config.policy);
-  const call = { upstream: options.upstream, tool: options.tool, agentId: options.agent, args: parseArgs(options.args) };
+  const call = {
+    upstream: options.upstream,
+    tool: options.tool,
+    agentId: options.agent,
+    args: parseArgs(options.args),
+  };
   const decision = decide(policy, call);
   console.log(`decision: ${decision.action}`);
   console.log(`rule:     ${decision.rule ? decision.rule.id : "(default)"}`);
@@ -41,7 +49,10 @@ function parseArgs(text: string): Record<string, unknown> {
     throw new GatewayError(ErrorCode.BadRequest, `--args is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new GatewayError(ErrorCode.BadRequest, "--args must be a JSON object, e.g. '{\"operation\":\"delete\"}'");
+    throw new GatewayError(
+      ErrorCode.BadRequest,
+      '--args must be a JSON object, e.g. \'{"operation":"delete"}\'',
+    );
   }
   return parsed as Record<string, unknown>;
 }

@@ -31,6 +31,9 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 const DEFAULT_PORT = 8080;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_HOLD_MS = 50_000;
+const DEFAULT_GRANT_TTL_MS = 15 * 60_000;
+/** Well inside the ~60 s many MCP clients wait without hearing anything. */
+const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 
 const port = integer(0, 65_535, "a port number from 0 to 65535");
@@ -119,4 +122,10 @@ function slackSchema(env: NodeJS.ProcessEnv) {
 
 const approvalsSchema = strictObject({
   hold: scalar(duration({ allowZero: true })).default(DEFAULT_HOLD_MS),
-}).transform((approvals) => ({ holdMs: approvals.hold }));
+  grant_ttl: scalar(duration({ allowZero: false })).default(DEFAULT_GRANT_TTL_MS),
+  progress_interval: scalar(duration({ allowZero: false })).default(DEFAULT_PROGRESS_INTERVAL_MS),
+}).transform((approvals) => ({
+  holdMs: approvals.hold,
+  grantTtlMs: approvals.grant_ttl,
+  progressIntervalMs: approvals.progress_interval,
+}));

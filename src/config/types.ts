@@ -54,6 +54,13 @@ export interface GatewayConfig {
   readonly approvals: {
     /** How long a held call waits before answering "approval pending, call again". */
     readonly holdMs: number;
+    /**
+     * How long a decision waits to be collected by a retried call after the held call
+     * stopped waiting ("call again with the same arguments after approval").
+     */
+    readonly grantTtlMs: number;
+    /** How often a held call sends a progress notification to a client that sent a progress token. */
+    readonly progressIntervalMs: number;
   };
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }

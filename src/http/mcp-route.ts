@@ -102,7 +102,9 @@ async function openSession(
 }
 
 function isInitialize(body: unknown): boolean {
-  return Array.isArray(body) ? body.some((message) => isInitializeRequest(message)) : isInitializeRequest(body);
+  return Array.isArray(body)
+    ? body.some((message) => isInitializeRequest(message))
+    : isInitializeRequest(body);
 }
 
 /** Oversized and malformed bodies get JSON-RPC errors, never an HTML page or a hang. */

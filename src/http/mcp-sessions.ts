@@ -50,7 +50,10 @@ export class SessionRegistry {
    * A transport whose session joins the registry once the client's `initialize` succeeds,
    * and leaves it when the session closes (DELETE, idle timeout, shutdown).
    */
-  createTransport(identity: { agentId: string; upstream: string }, server: () => Server): StreamableHTTPServerTransport {
+  createTransport(
+    identity: { agentId: string; upstream: string },
+    server: () => Server,
+  ): StreamableHTTPServerTransport {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {

@@ -8,14 +8,19 @@ import { rateLimitKey } from "../ratelimit/index.js";
 import type { RateLimitOutcome } from "../ratelimit/index.js";
 import type { DecisionRecord } from "../store/index.js";
 import type { UpstreamConnection } from "../upstream/index.js";
+import type { ApprovalFlow, ApprovalVerdict } from "./approval-flow.js";
 import { deniedResult, rateLimitedResult, unavailableResult, upstreamErrorResult } from "./tool-results.js";
 
-/** What the gate needs of the rate limiter, the decision log and the upstreams. */
+/** What the gate needs of the rate limiter, the decision log, the approvals and the upstreams. */
 export interface CallGateDependencies {
   readonly policy: () => CompiledPolicy;
   readonly rateLimiter: { consume(key: string, spec: RateLimitSpec): Promise<RateLimitOutcome> };
   readonly decisionLog: { record(entry: DecisionRecord): void; readonly accepting: boolean };
   readonly upstream: (name: string) => UpstreamConnection | undefined;
+  /** Absent when no approval channel runs: calls that need approval then fail closed. */
+  readonly approvals: ApprovalFlow | undefined;
+  /** Told when an approved call has run, so every channel can show its outcome. */
+  readonly onApprovedCallDone?: (approvalId: string, outcome: "ok" | "error") => Promise<void>;
   readonly logger: Logger;
   /** Longest an upstream call may run; progress notifications reset the clock. */
   readonly upstreamTimeoutMs: number;
@@ -30,11 +35,15 @@ export interface ToolCallRequest {
   readonly agentId: string;
   readonly sessionId: string | undefined;
   readonly signal: AbortSignal;
-  /** Relays upstream progress to the client; absent when the client sent no progress token. */
+  /** Relays progress to the client; absent when the client sent no progress token. */
   readonly sendProgress?: (progress: { progress: number; total?: number; message?: string }) => Promise<void>;
 }
 
-type Verdict = { decision: DecisionRecord["decision"]; reason: string | null; result?: CallToolResult };
+/** The part of a decision record that the gate's path determines. */
+type Verdict = Pick<DecisionRecord, "decision" | "reason"> &
+  Partial<Pick<DecisionRecord, "approvalId" | "approvalStatus" | "reviewers" | "approvalWaitMs">>;
+
+type Screened = { readonly verdict: Verdict; readonly result?: CallToolResult };
 
 /**
  * Decides and, when allowed, forwards one `tools/call`. Every path ends in exactly one
@@ -47,41 +56,48 @@ export class CallGate {
   async handle(call: ToolCallRequest): Promise<CallToolResult> {
     const startedAt = performance.now();
     const decision = decide(this.deps.policy(), call);
-    const verdict = await this.screen(call, decision);
-    if (verdict.result) {
-      this.record(call, decision, verdict, startedAt, null, null);
-      return verdict.result;
+    const screened = await this.screen(call, decision);
+    if (screened.result) {
+      this.record(call, decision, screened.verdict, startedAt, null, null);
+      return screened.result;
     }
-    const upstreamStartedAt = performance.now();
-    try {
-      const { result, outcome } = await this.forward(call);
-      this.record(call, decision, verdict, startedAt, outcome, performance.now() - upstreamStartedAt);
-      return result;
-    } catch (error) {
-      // A protocol error relayed from the upstream, or the client cancelled: still one record.
-      this.record(call, decision, verdict, startedAt, "error", performance.now() - upstreamStartedAt);
-      throw error;
+    if (decision.action !== "require_approval") return this.forward(call, decision, screened.verdict, startedAt);
+
+    const approval = await this.holdForApproval(call, decision);
+    if ("result" in approval) {
+      this.record(call, decision, approval.verdict, startedAt, null, null);
+      return approval.result;
     }
+    return this.forward(call, decision, approval.verdict, startedAt, approval.approvalId);
   }
 
-  /** Everything that may stop the call before it reaches the upstream. */
-  private async screen(call: ToolCallRequest, decision: Decision): Promise<Verdict> {
+  /** Everything that may stop the call before it is held or forwarded. */
+  private async screen(call: ToolCallRequest, decision: Decision): Promise<Screened> {
     if (decision.action === "deny") {
-      return { decision: "deny", reason: decision.reason, result: deniedResult(decision.rule, decision.reason) };
+      return {
+        verdict: { decision: "deny", reason: decision.reason },
+        result: deniedResult(decision.rule, decision.reason),
+      };
     }
-    if (decision.action === "require_approval") {
-      const reason = "approval is required but no approval channel is running";
-      return { decision: "unavailable", reason, result: unavailableResult(reason, decision.rule) };
+    if (decision.action === "require_approval" && !this.deps.approvals) {
+      return this.unavailable(decision, "approval is required but no approval channel is running");
     }
     if (!this.deps.decisionLog.accepting) {
-      const reason = "the decision log cannot be written (database unavailable)";
-      return { decision: "unavailable", reason, result: unavailableResult(reason, decision.rule) };
+      return this.unavailable(decision, "the decision log cannot be written (database unavailable)");
     }
-    if (decision.rateLimit) return this.applyRateLimit(call, decision, decision.rateLimit);
-    return { decision: "allow", reason: null };
+    const counted = decision.rateLimit;
+    if (counted) {
+      const limited = await this.applyRateLimit(call, decision, counted);
+      if (limited) return limited;
+    }
+    return { verdict: { decision: decision.action, reason: null } };
   }
 
-  private async applyRateLimit(call: ToolCallRequest, decision: Decision, spec: RateLimitSpec): Promise<Verdict> {
+  private async applyRateLimit(
+    call: ToolCallRequest,
+    decision: Decision,
+    spec: RateLimitSpec,
+  ): Promise<Screened | undefined> {
     const key = rateLimitKey({
       ruleId: decision.rule?.id ?? "default",
       per: spec.per,
@@ -91,21 +107,65 @@ export class CallGate {
     });
     try {
       const outcome = await this.deps.rateLimiter.consume(key, spec);
-      if (outcome.allowed) return { decision: "allow", reason: null };
-      const reason = `rate limit of ${spec.max} per ${spec.windowMs} ms per ${spec.per} reached`;
+      if (outcome.allowed) return undefined;
       return {
-        decision: "rate_limited",
-        reason,
+        verdict: { decision: "rate_limited", reason: `rate limit of ${spec.max} per ${spec.windowMs} ms per ${spec.per} reached` },
         result: rateLimitedResult(decision.rule, spec, outcome.retryAfterMs),
       };
     } catch (error) {
       if (!isGatewayError(error) || error.code !== ErrorCode.RedisUnavailable) throw error;
-      const reason = "the rate limiter is unavailable (Redis unreachable)";
-      return { decision: "unavailable", reason, result: unavailableResult(reason, decision.rule) };
+      return this.unavailable(decision, "the rate limiter is unavailable (Redis unreachable)");
     }
   }
 
-  private async forward(call: ToolCallRequest): Promise<{ result: CallToolResult; outcome: "ok" | "error" }> {
+  private async holdForApproval(
+    call: ToolCallRequest,
+    decision: Extract<Decision, { action: "require_approval" }>,
+  ): Promise<{ verdict: Verdict; result: CallToolResult } | { verdict: Verdict; approvalId: string }> {
+    const flow = this.deps.approvals;
+    if (!flow) return this.unavailable(decision, "approval is required but no approval channel is running");
+    let outcome: ApprovalVerdict;
+    try {
+      outcome = await flow.run(call, decision.rule, decision.approval);
+    } catch (error) {
+      if (!isGatewayError(error)) throw error;
+      if (error.code !== ErrorCode.RedisUnavailable && error.code !== ErrorCode.DatabaseUnavailable) throw error;
+      const what = error.code === ErrorCode.RedisUnavailable ? "Redis" : "the database";
+      return this.unavailable(decision, `the approval queue is unavailable (${what} unreachable)`);
+    }
+    const verdict: Verdict = {
+      decision: "require_approval",
+      reason: outcome.request.decisionReason,
+      approvalId: outcome.request.id,
+      approvalStatus: outcome.kind === "forward" ? "approved" : outcome.status,
+      reviewers: outcome.request.votes.map((vote) => vote.reviewerName),
+      approvalWaitMs: outcome.waitedMs,
+    };
+    if (outcome.kind === "answer") return { verdict, result: outcome.result };
+    return { verdict, approvalId: outcome.request.id };
+  }
+
+  private async forward(
+    call: ToolCallRequest,
+    decision: Decision,
+    verdict: Verdict,
+    startedAt: number,
+    approvalId?: string,
+  ): Promise<CallToolResult> {
+    const upstreamStartedAt = performance.now();
+    let outcome: "ok" | "error" = "error";
+    try {
+      const result = await this.callUpstream(call);
+      outcome = result.isError ? "error" : "ok";
+      return result;
+    } finally {
+      // A relayed protocol error or a cancelled call still leaves exactly one record.
+      this.record(call, decision, verdict, startedAt, outcome, performance.now() - upstreamStartedAt);
+      if (approvalId) void this.deps.onApprovedCallDone?.(approvalId, outcome).catch(() => undefined);
+    }
+  }
+
+  private async callUpstream(call: ToolCallRequest): Promise<CallToolResult> {
     const upstream = this.deps.upstream(call.upstream);
     if (!upstream) throw new McpError(-32602, `Unknown upstream "${call.upstream}"`);
     try {
@@ -120,12 +180,16 @@ export class CallGate {
           onprogress: call.sendProgress ? (progress) => void call.sendProgress?.(progress) : undefined,
         },
       );
-      return { result: result as CallToolResult, outcome: result.isError ? "error" : "ok" };
+      return result as CallToolResult;
     } catch (error) {
       if (error instanceof McpError || call.signal.aborted) throw error;
       this.deps.logger.warn({ upstream: call.upstream, err: describeError(error) }, "upstream call failed");
-      return { result: upstreamErrorResult(call.upstream, describeError(error)), outcome: "error" };
+      return upstreamErrorResult(call.upstream, describeError(error));
     }
+  }
+
+  private unavailable(decision: Decision, reason: string): Screened & { result: CallToolResult } {
+    return { verdict: { decision: "unavailable", reason }, result: unavailableResult(reason, decision.rule) };
   }
 
   private record(
@@ -145,12 +209,11 @@ export class CallGate {
       upstream: call.upstream,
       tool: call.tool,
       arguments: call.args,
-      decision: verdict.decision,
       ruleId: decision.rule?.id ?? null,
-      reason: verdict.reason,
       outcome,
       latencyMs: Math.round(performance.now() - startedAt),
       upstreamLatencyMs: upstreamLatencyMs === null ? null : Math.round(upstreamLatencyMs),
+      ...verdict,
     };
     try {
       this.deps.decisionLog.record(entry);

@@ -74,7 +74,10 @@ export function createSessionServer(options: SessionServerOptions): Server {
         progressToken === undefined
           ? undefined
           : (progress) =>
-              extra.sendNotification({ method: "notifications/progress", params: { ...progress, progressToken } }),
+              extra.sendNotification({
+                method: "notifications/progress",
+                params: { ...progress, progressToken },
+              }),
     });
   });
 

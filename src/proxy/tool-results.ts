@@ -23,13 +23,23 @@ export function deniedResult(rule: RuleRef | undefined, reason: string): CallToo
   );
 }
 
-export function rateLimitedResult(rule: RuleRef | undefined, spec: RateLimitSpec, retryAfterMs: number): CallToolResult {
+export function rateLimitedResult(
+  rule: RuleRef | undefined,
+  spec: RateLimitSpec,
+  retryAfterMs: number,
+): CallToolResult {
   const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return gatewayResult(
     `Rate limited by the gateway policy (${ruleLabel(rule)}): at most ${spec.max} calls per ` +
       `${formatWindow(spec.windowMs)} per ${spec.per}. The tool was not called. ` +
       `Retry after ${retryAfterSeconds} s.`,
-    { decision: "rate_limited", rule: rule?.id ?? null, retryAfterMs, limit: spec.max, windowMs: spec.windowMs },
+    {
+      decision: "rate_limited",
+      rule: rule?.id ?? null,
+      retryAfterMs,
+      limit: spec.max,
+      windowMs: spec.windowMs,
+    },
   );
 }
 
@@ -54,4 +64,37 @@ export function formatWindow(windowMs: number): string {
   if (windowMs % 60_000 === 0) return `${windowMs / 60_000}m`;
   if (windowMs % 1000 === 0) return `${windowMs / 1000}s`;
   return `${windowMs}ms`;
+}
+
+export function approvalPendingResult(rule: RuleRef, approvalId: string, expiresAt: Date): CallToolResult {
+  return gatewayResult(
+    `Approval pending: this call needs a human decision (rule "${rule.id}", approval id ${approvalId}). ` +
+      `The tool was not called yet. Call it again with the same arguments once it is approved; ` +
+      `the request expires at ${expiresAt.toISOString()}.`,
+    { decision: "require_approval", rule: rule.id, approvalId, status: "pending", expiresAt: expiresAt.toISOString() },
+  );
+}
+
+export function approvalRejectedResult(rule: RuleRef, approvalId: string, reviewer: string, reason: string | null): CallToolResult {
+  return gatewayResult(
+    `Rejected by ${reviewer}: ${reason?.trim() ? reason : "no reason given"}. The tool was not called.`,
+    { decision: "require_approval", rule: rule.id, approvalId, status: "denied", reviewer, reason },
+  );
+}
+
+export function approvalExpiredResult(rule: RuleRef, approvalId: string, timeoutMs: number): CallToolResult {
+  return gatewayResult(
+    `The approval request ${approvalId} expired after ${formatWindow(timeoutMs)} without a decision ` +
+      `(rule "${rule.id}"). The tool was not called.`,
+    { decision: "require_approval", rule: rule.id, approvalId, status: "expired" },
+  );
+}
+
+export function approvalClosedResult(rule: RuleRef, approvalId: string, why: string): CallToolResult {
+  return gatewayResult(`The approval request ${approvalId} is closed: ${why}. The tool was not called.`, {
+    decision: "require_approval",
+    rule: rule.id,
+    approvalId,
+    status: "closed",
+  });
 }

@@ -20,6 +20,13 @@ export interface DecisionRecord {
   outcome: "ok" | "error" | null;
   latencyMs: number;
   upstreamLatencyMs: number | null;
+  /** The approval request of a `require_approval` decision (a UUID). */
+  approvalId?: string | null;
+  approvalStatus?: "approved" | "denied" | "expired" | "pending" | "cancelled" | null;
+  /** Names of the reviewers who voted. */
+  reviewers?: readonly string[];
+  /** How long the call was held waiting for people. */
+  approvalWaitMs?: number | null;
 }
 
 export type DecisionRow = Prisma.DecisionCreateManyInput;
@@ -39,6 +46,13 @@ export function toDecisionRow(record: DecisionRecord, redact: (value: unknown) =
   if (Number.isNaN(record.createdAt.getTime())) {
     throw new GatewayError(ErrorCode.Internal, `decision ${record.id} has an invalid createdAt`);
   }
+  const approvalId = record.approvalId ?? null;
+  if (approvalId !== null && !uuidPattern.test(approvalId)) {
+    throw new GatewayError(
+      ErrorCode.Internal,
+      `decision ${record.id} has an approval id ${JSON.stringify(approvalId)} that is not a UUID`,
+    );
+  }
   return {
     id: record.id,
     createdAt: record.createdAt,
@@ -53,7 +67,11 @@ export function toDecisionRow(record: DecisionRecord, redact: (value: unknown) =
     reason: optionalText(record.reason),
     outcome: record.outcome,
     latencyMs: toInt4(record.latencyMs),
-    upstreamLatencyMs: record.upstreamLatencyMs === null ? null : toInt4(record.upstreamLatencyMs),
+    upstreamLatencyMs: optionalInt4(record.upstreamLatencyMs),
+    approvalId,
+    approvalStatus: record.approvalStatus ?? null,
+    reviewers: (record.reviewers ?? []).map(text),
+    approvalWaitMs: optionalInt4(record.approvalWaitMs ?? null),
   };
 }
 
@@ -68,6 +86,10 @@ function optionalText(value: string | null): string | null {
 function toInt4(value: number): number {
   if (!Number.isFinite(value)) return 0;
   return Math.min(maxInt4, Math.max(0, Math.round(value)));
+}
+
+function optionalInt4(value: number | null): number | null {
+  return value === null ? null : toInt4(value);
 }
 
 // The redactor returns plain JSON data (or undefined for a call without arguments).

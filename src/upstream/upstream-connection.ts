@@ -2,7 +2,11 @@ import { EventEmitter } from "node:events";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { Implementation, ServerCapabilities, ServerNotification } from "@modelcontextprotocol/sdk/types.js";
+import type {
+  Implementation,
+  ServerCapabilities,
+  ServerNotification,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { UpstreamConfig } from "../config/types.js";
@@ -66,10 +70,7 @@ export class UpstreamConnection {
     if (this.client) return this.client;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(this.unavailable(`not connected after ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(this.unavailable(`not connected after ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       return await Promise.race([this.connect(), timeout]);
@@ -162,6 +163,9 @@ export class UpstreamConnection {
   }
 
   private unavailable(detail: string): GatewayError {
-    return new GatewayError(ErrorCode.UpstreamUnavailable, `Upstream "${this.name}" is unavailable: ${detail}`);
+    return new GatewayError(
+      ErrorCode.UpstreamUnavailable,
+      `Upstream "${this.name}" is unavailable: ${detail}`,
+    );
   }
 }

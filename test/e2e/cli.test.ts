@@ -12,7 +12,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, REDIS_URL: "redis://127.0.0.1:1", DATABASE_URL: "postgresql://x@127.0.0.1:1/x", ...env },
+    env: {
+      ...process.env,
+      REDIS_URL: "redis://127.0.0.1:1",
+      DATABASE_URL: "postgresql://x@127.0.0.1:1/x",
+      ...env,
+    },
     encoding: "utf8",
     timeout: 30_000,
   });
@@ -33,7 +38,12 @@ agents:
 `;
 
 describe("mcp-approval-gateway start refuses bad config files with a clear message", () => {
-  const cases: Array<{ kind: string; text?: string; env?: Record<string, string | undefined>; expected: RegExp[] }> = [
+  const cases: Array<{
+    kind: string;
+    text?: string;
+    env?: Record<string, string | undefined>;
+    expected: RegExp[];
+  }> = [
     { kind: "missing file", expected: [/missing-file\.yaml/, /not found/i] },
     { kind: "YAML syntax", text: "upstreams: [unclosed\n", expected: [/yaml-syntax\.yaml/, /line \d+/i] },
     {
@@ -92,7 +102,16 @@ describe("mcp-approval-gateway policy test", () => {
   );
 
   it("prints the decision and the rule that made it", () => {
-    const result = cli(["policy", "test", "--config", file, "--upstream", "sagemaker", "--tool", "delete_endpoint"]);
+    const result = cli([
+      "policy",
+      "test",
+      "--config",
+      file,
+      "--upstream",
+      "sagemaker",
+      "--tool",
+      "delete_endpoint",
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/decision: deny/);
     expect(result.stdout).toMatch(/rule: +no-deletes/);
@@ -100,7 +119,16 @@ describe("mcp-approval-gateway policy test", () => {
   });
 
   it("decides on arguments and checks an expectation", () => {
-    const args = ["policy", "test", "--config", file, "--upstream", "sagemaker", "--tool", "manage_hyperpod_stacks"];
+    const args = [
+      "policy",
+      "test",
+      "--config",
+      file,
+      "--upstream",
+      "sagemaker",
+      "--tool",
+      "manage_hyperpod_stacks",
+    ];
     const denied = cli([...args, "--args", '{"operation":"delete"}', "--expect", "deny"]);
     expect(denied.status).toBe(0);
     expect(denied.stdout).toMatch(/rule: +stacks-delete/);
@@ -110,7 +138,18 @@ describe("mcp-approval-gateway policy test", () => {
   });
 
   it("rejects arguments that are not a JSON object", () => {
-    const result = cli(["policy", "test", "--config", file, "--upstream", "sagemaker", "--tool", "x", "--args", "[1]"]);
+    const result = cli([
+      "policy",
+      "test",
+      "--config",
+      file,
+      "--upstream",
+      "sagemaker",
+      "--tool",
+      "x",
+      "--args",
+      "[1]",
+    ]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/JSON object/);
   });
@@ -126,7 +165,9 @@ describe("mcp-approval-gateway migrate", () => {
       const second = cli(["migrate"], { DATABASE_URL: database.url });
       expect(second.stdout).toMatch(/up to date/);
       const tables = await withClient(database.url, async (db) =>
-        (await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).rows.map((row) => row.tablename),
+        (await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).rows.map(
+          (row) => row.tablename,
+        ),
       );
       expect(tables).toEqual(expect.arrayContaining(["decisions", "_prisma_migrations"]));
     } finally {

@@ -12,10 +12,21 @@ import { startOwnRedis, withClient, type OwnRedis } from "../support/services.js
 
 const policy = {
   default: "allow",
-  rules: [{ id: "counted", tool: "describe_endpoint", action: "rate_limit", rate_limit: { max: 1000, window: "60s" } }],
+  rules: [
+    {
+      id: "counted",
+      tool: "describe_endpoint",
+      action: "rate_limit",
+      rate_limit: { max: 1000, window: "60s" },
+    },
+  ],
 };
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -29,7 +40,8 @@ describe("fail closed when Redis goes away", () => {
   let fixture: GatewayFixture;
   let gateway: InProcessGateway;
   let client: Client;
-  const describeCall = () => client.callTool({ name: "describe_endpoint", arguments: { endpoint_name: "ep-alpha" } });
+  const describeCall = () =>
+    client.callTool({ name: "describe_endpoint", arguments: { endpoint_name: "ep-alpha" } });
 
   beforeAll(async () => {
     redis = await startOwnRedis();
@@ -105,7 +117,11 @@ describe("Postgres outage", () => {
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
     await setConnections(true);
     const count = await eventually(
-      () => withClient(fixture.database.url, async (db) => (await db.query("SELECT count(*)::int AS n FROM decisions")).rows[0].n as number),
+      () =>
+        withClient(
+          fixture.database.url,
+          async (db) => (await db.query("SELECT count(*)::int AS n FROM decisions")).rows[0].n as number,
+        ),
       (n) => n >= 5,
     );
     expect(count).toBe(5);

@@ -17,7 +17,13 @@ import { withClient } from "../support/services.js";
 const policy = {
   default: "allow",
   rules: [
-    { id: "no-deletes", tool: "delete_*", action: "deny", reason: "Deletion is disabled for agents", hide: true },
+    {
+      id: "no-deletes",
+      tool: "delete_*",
+      action: "deny",
+      reason: "Deletion is disabled for agents",
+      hide: true,
+    },
     {
       id: "stacks-delete",
       tool: "manage_hyperpod_stacks",
@@ -25,7 +31,13 @@ const policy = {
       action: "deny",
       reason: "Stack deletion needs a human",
     },
-    { id: "billing-readonly", upstream: "billing", tool: "create_*", action: "deny", reason: "Billing is read-only" },
+    {
+      id: "billing-readonly",
+      upstream: "billing",
+      tool: "create_*",
+      action: "deny",
+      reason: "Billing is read-only",
+    },
     {
       id: "throttle-describe",
       tool: "describe_endpoint",
@@ -83,7 +95,10 @@ describe("the gateway as an MCP proxy", () => {
 
   it("denies a hidden tool with the rule's reason, and the upstream never sees it", async () => {
     const before = fixture.readCallLog().length;
-    const result = await stdioClient.callTool({ name: "delete_endpoint", arguments: { endpoint_name: "ep-alpha" } });
+    const result = await stdioClient.callTool({
+      name: "delete_endpoint",
+      arguments: { endpoint_name: "ep-alpha" },
+    });
     expect(result.isError).toBe(true);
     expect(resultText(result)).toContain('rule "no-deletes"');
     expect(resultText(result)).toContain("Deletion is disabled for agents");
@@ -98,7 +113,10 @@ describe("the gateway as an MCP proxy", () => {
     });
     expect(denied.isError).toBe(true);
     expect(resultText(denied)).toContain("Stack deletion needs a human");
-    const allowed = await stdioClient.callTool({ name: "manage_hyperpod_stacks", arguments: { operation: "describe" } });
+    const allowed = await stdioClient.callTool({
+      name: "manage_hyperpod_stacks",
+      arguments: { operation: "describe" },
+    });
     expect(allowed.isError).toBeFalsy();
     const reached = fixture.readCallLog().filter((call) => call.tool === "manage_hyperpod_stacks");
     expect(reached.map((call) => call.args.operation)).toEqual(["describe"]);
@@ -114,14 +132,21 @@ describe("the gateway as an MCP proxy", () => {
     try {
       const texts: string[] = [];
       for (let i = 0; i < 4; i += 1) {
-        texts.push(resultText(await client.callTool({ name: "describe_endpoint", arguments: { endpoint_name: "ep-alpha" } })));
+        texts.push(
+          resultText(
+            await client.callTool({ name: "describe_endpoint", arguments: { endpoint_name: "ep-alpha" } }),
+          ),
+        );
       }
       expect(texts.slice(0, 3).every((text) => text.includes("ep-alpha"))).toBe(true);
       expect(texts[3]).toContain('Rate limited by the gateway policy (rule "throttle-describe")');
       expect(texts[3]).toMatch(/Retry after \d+ s/);
       // A fresh session has its own budget.
       const other = await connectAgent(gateway.url, "sagemaker", agentTokens["ops-bot"]);
-      const fresh = await other.callTool({ name: "describe_endpoint", arguments: { endpoint_name: "ep-alpha" } });
+      const fresh = await other.callTool({
+        name: "describe_endpoint",
+        arguments: { endpoint_name: "ep-alpha" },
+      });
       expect(fresh.isError).toBeFalsy();
       await other.close();
     } finally {
@@ -136,7 +161,10 @@ describe("the gateway as an MCP proxy", () => {
     expect(JSON.stringify(read.contents)).toContain("ep-alpha");
     const { prompts } = await stdioClient.listPrompts();
     expect(prompts.map((prompt) => prompt.name)).toContain("troubleshoot_endpoint");
-    const prompt = await stdioClient.getPrompt({ name: "troubleshoot_endpoint", arguments: { endpoint_name: "ep-beta" } });
+    const prompt = await stdioClient.getPrompt({
+      name: "troubleshoot_endpoint",
+      arguments: { endpoint_name: "ep-beta" },
+    });
     expect(JSON.stringify(prompt.messages)).toContain("ep-beta");
   });
 
@@ -156,23 +184,41 @@ describe("the gateway as an MCP proxy", () => {
     const secret = "hunter2-very-secret-password";
     const result = await stdioClient.callTool({
       name: "manage_hyperpod_stacks",
-      arguments: { operation: "deploy", stack_name: "s1", parameters: { db_password: secret, region: "eu-west-1" } },
+      arguments: {
+        operation: "deploy",
+        stack_name: "s1",
+        parameters: { db_password: secret, region: "eu-west-1" },
+      },
     });
     expect(result.isError).toBeFalsy();
     const created = await httpClient.callTool({ name: "echo", arguments: { payload: { api_key: secret } } });
     expect(created.isError).toBeFalsy();
     await gateway.decisionLog.flush();
-    const rows = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT * FROM decisions ORDER BY created_at")).rows,
+    const rows = await withClient(
+      fixture.database.url,
+      async (db) => (await db.query("SELECT * FROM decisions ORDER BY created_at")).rows,
     );
-    const deploy = rows.find((row) => row.tool === "manage_hyperpod_stacks" && row.arguments.operation === "deploy");
-    expect(deploy).toMatchObject({ agent_id: "ci-bot", upstream: "sagemaker", decision: "allow", outcome: "ok" });
+    const deploy = rows.find(
+      (row) => row.tool === "manage_hyperpod_stacks" && row.arguments.operation === "deploy",
+    );
+    expect(deploy).toMatchObject({
+      agent_id: "ci-bot",
+      upstream: "sagemaker",
+      decision: "allow",
+      outcome: "ok",
+    });
     expect(deploy.arguments.parameters).toEqual({ db_password: "[REDACTED]", region: "eu-west-1" });
     expect(deploy.session_id).toBeTruthy();
     const denied = rows.find((row) => row.tool === "delete_endpoint");
-    expect(denied).toMatchObject({ decision: "deny", rule_id: "no-deletes", reason: "Deletion is disabled for agents" });
+    expect(denied).toMatchObject({
+      decision: "deny",
+      rule_id: "no-deletes",
+      reason: "Deletion is disabled for agents",
+    });
     expect(denied.outcome).toBeNull();
-    expect(rows.some((row) => row.decision === "rate_limited" && row.rule_id === "throttle-describe")).toBe(true);
+    expect(rows.some((row) => row.decision === "rate_limited" && row.rule_id === "throttle-describe")).toBe(
+      true,
+    );
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(gateway.logs()).not.toContain(secret);
   });
@@ -244,7 +290,10 @@ describe("HTTP edge of the gateway", () => {
     const sessionId = opened.headers.get("mcp-session-id");
     expect(sessionId).toBeTruthy();
     const list = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} });
-    const stolen = await post(list, { "mcp-session-id": String(sessionId), authorization: `Bearer ${agentTokens["ops-bot"]}` });
+    const stolen = await post(list, {
+      "mcp-session-id": String(sessionId),
+      authorization: `Bearer ${agentTokens["ops-bot"]}`,
+    });
     expect(stolen.status).toBe(404);
   });
 

@@ -20,7 +20,14 @@ describe("two gateway processes sharing one Redis", () => {
     fixture = await createGatewayFixture({
       policy: {
         default: "allow",
-        rules: [{ id: "fleet-cap", tool: "list_endpoints", action: "rate_limit", rate_limit: { max, window: "10m", per: "agent" } }],
+        rules: [
+          {
+            id: "fleet-cap",
+            tool: "list_endpoints",
+            action: "rate_limit",
+            rate_limit: { max, window: "10m", per: "agent" },
+          },
+        ],
       },
     });
     replicas = await Promise.all([startGatewayProcess(fixture), startGatewayProcess(fixture)]);
@@ -56,7 +63,9 @@ describe("two gateway processes sharing one Redis", () => {
     let counts: Record<string, number> = {};
     for (let attempt = 0; attempt < 50; attempt += 1) {
       counts = await withClient(fixture.database.url, async (db) => {
-        const { rows } = await db.query("SELECT decision, count(*)::int AS n FROM decisions GROUP BY decision");
+        const { rows } = await db.query(
+          "SELECT decision, count(*)::int AS n FROM decisions GROUP BY decision",
+        );
         return Object.fromEntries(rows.map((row) => [row.decision, row.n]));
       });
       if ((counts.allow ?? 0) + (counts.rate_limited ?? 0) >= 200) break;

@@ -10,7 +10,14 @@ import { loadConfig } from "../../src/config/index.js";
 import { startGateway, type RunningGateway } from "../../src/gateway.js";
 import { createLogger } from "../../src/logging.js";
 import { applyMigrations } from "../../src/store/index.js";
-import { createEmptyDatabase, freePort, sharedRedisUrl, uniquePrefix, waitForPort, type TestDatabase } from "./services.js";
+import {
+  createEmptyDatabase,
+  freePort,
+  sharedRedisUrl,
+  uniquePrefix,
+  waitForPort,
+  type TestDatabase,
+} from "./services.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 export const migrationsDir = path.join(repoRoot, "prisma", "migrations");
@@ -35,13 +42,19 @@ export interface ExampleUpstreamHttp {
 }
 
 /** The example upstream over Streamable HTTP, on a free port. */
-export async function startExampleUpstreamHttp(env: Record<string, string> = {}): Promise<ExampleUpstreamHttp> {
+export async function startExampleUpstreamHttp(
+  env: Record<string, string> = {},
+): Promise<ExampleUpstreamHttp> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["examples/upstream/http.js", "--port", String(port), "--host", "127.0.0.1"], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["examples/upstream/http.js", "--port", String(port), "--host", "127.0.0.1"],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await waitForPort(port);
   return { url: `http://127.0.0.1:${port}/mcp`, process: child, stop: () => stopProcess(child) };
 }
@@ -152,7 +165,12 @@ export async function startGatewayProcess(fixture: GatewayFixture): Promise<Gate
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   await waitForPort(port, 20_000);
-  return { url: `http://127.0.0.1:${port}`, process: child, output: () => output, stop: (signal) => stopProcess(child, signal) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    output: () => output,
+    stop: (signal) => stopProcess(child, signal),
+  };
 }
 
 export async function connectAgent(

@@ -121,9 +121,51 @@ describe("DecisionLog", () => {
         outcome: null,
         latency_ms: 2,
         upstream_latency_ms: null,
+        approval_id: null,
+        approval_status: null,
+        reviewers: [],
+        approval_wait_ms: null,
       },
     ]);
     expect(decisionLog.backlog).toBe(0);
+  });
+
+  it("writes the approval part of a decision that waited for reviewers", async () => {
+    const decisionLog = openLog();
+    const approvalId = randomUUID();
+    decisionLog.record(
+      decision({
+        decision: "require_approval",
+        ruleId: "prod-writes",
+        approvalId,
+        approvalStatus: "approved",
+        reviewers: ["Ann", "Bob"],
+        approvalWaitMs: 41_250.4,
+      }),
+    );
+    decisionLog.record(decision({ requestId: "no-approval" }));
+    await decisionLog.flush();
+
+    const rows = await query(
+      `SELECT request_id, approval_id, approval_status, reviewers, approval_wait_ms
+         FROM decisions ORDER BY request_id`,
+    );
+    expect(rows).toEqual([
+      {
+        request_id: "no-approval",
+        approval_id: null,
+        approval_status: null,
+        reviewers: [],
+        approval_wait_ms: null,
+      },
+      {
+        request_id: "req-1",
+        approval_id: approvalId,
+        approval_status: "approved",
+        reviewers: ["Ann", "Bob"],
+        approval_wait_ms: 41_250,
+      },
+    ]);
   });
 
   it("redacts at record time, so later changes to the caller's arguments are not stored", async () => {
@@ -270,18 +312,35 @@ describe("DecisionLog", () => {
     expect(() => decisionLog.record(decision({ createdAt: new Date(Number.NaN) }))).toThrow(
       expect.objectContaining({ code: ErrorCode.Internal }),
     );
+    expect(() => decisionLog.record(decision({ approvalId: "approval-1" }))).toThrow(
+      expect.objectContaining({ code: ErrorCode.Internal }),
+    );
     expect(decisionLog.backlog).toBe(0);
   });
 
   it("stores text Postgres would otherwise reject", async () => {
     const decisionLog = openLog();
     decisionLog.record(
-      decision({ tool: "nul\u0000tool", arguments: { text: "lone \uD800 surrogate" }, latencyMs: 1e12 }),
+      decision({
+        tool: "nul\u0000tool",
+        arguments: { text: "lone \uD800 surrogate" },
+        latencyMs: 1e12,
+        reviewers: ["Ann\u0000"],
+        approvalWaitMs: Number.POSITIVE_INFINITY,
+      }),
     );
     await decisionLog.flush();
 
-    expect(await query(`SELECT tool, arguments, latency_ms FROM decisions`)).toEqual([
-      { tool: "nul\uFFFDtool", arguments: { text: "lone \uFFFD surrogate" }, latency_ms: 2_147_483_647 },
+    expect(
+      await query(`SELECT tool, arguments, latency_ms, reviewers, approval_wait_ms FROM decisions`),
+    ).toEqual([
+      {
+        tool: "nul\uFFFDtool",
+        arguments: { text: "lone \uFFFD surrogate" },
+        latency_ms: 2_147_483_647,
+        reviewers: ["Ann\uFFFD"],
+        approval_wait_ms: 0,
+      },
     ]);
   });
 });

@@ -119,7 +119,8 @@ export function expectedShape(datamodel: DmmfDatamodel): SchemaShape {
     for (const field of model.fields.filter((f) => f.kind !== "object")) {
       columns.set(columnName(field), {
         type: expectedType(field, datamodel),
-        nullable: !field.isRequired && !field.isList,
+        // Prisma creates scalar list columns without NOT NULL (it cannot express one).
+        nullable: !field.isRequired || field.isList,
         hasDefault: hasDatabaseDefault(field),
       });
     }

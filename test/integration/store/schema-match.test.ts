@@ -40,9 +40,11 @@ describe("the migrated database", () => {
 
     expect(compareShapes(expected, migrated)).toEqual([]);
     // Guards against a comparison of two empty shapes.
-    expect([...expected.tables.keys()]).toEqual(["decisions"]);
-    expect(expected.tables.get("decisions")?.size).toBe(14);
-    expect(expected.indexes).toHaveLength(6);
+    expect([...expected.tables.keys()]).toEqual(["decisions", "approval_requests", "approval_votes"]);
+    expect(expected.tables.get("decisions")?.size).toBe(18);
+    expect(expected.tables.get("approval_requests")?.size).toBe(23);
+    expect(expected.tables.get("approval_votes")?.size).toBe(8);
+    expect(expected.indexes).toHaveLength(13);
   });
 
   describe("comparison with a schema edited without a migration", () => {

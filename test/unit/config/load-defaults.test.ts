@@ -26,7 +26,7 @@ describe("defaults", () => {
       agents: [{ id: "ci-bot", tokenSha256: sha256("a-token-of-sixteen-plus-chars") }],
       policy: { default: "deny", rules: [] },
       audit: { redactKeys: [...DEFAULT_REDACT_KEYS] },
-      approvals: { holdMs: 50_000 },
+      approvals: { holdMs: 50_000, grantTtlMs: 900_000, progressIntervalMs: 10_000 },
       logLevel: "info",
     } satisfies GatewayConfig);
     expect(config).not.toHaveProperty("slack");

@@ -106,7 +106,7 @@ describe("loadConfig with a full config", () => {
         channel: "C0APPROVALS",
         apiUrl: "http://127.0.0.1:4010/api/",
       },
-      approvals: { holdMs: 0 },
+      approvals: { holdMs: 0, grantTtlMs: 900_000, progressIntervalMs: 10_000 },
       logLevel: "debug",
     };
     expect(loadConfig(fixturePath("valid-full.yaml"), env)).toEqual(expected);

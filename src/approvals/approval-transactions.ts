@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { toApprovalRequest, withVotes } from "./approval-row.js";
+import type { ApprovalRequest, VoteInput } from "./types.js";
+import type { Verdict } from "./vote-rules.js";
+
+export type Transaction = Prisma.TransactionClient;
+
+/** A change made to a request while its row lock is held. */
+export type LockedChange<T> = (tx: Transaction, request: ApprovalRequest) => Promise<T>;
+
+const notFound = { kind: "not_found" } as const;
+
+// Votes on one request queue on its row lock while holding a pooled connection, so a burst
+// of clicks may wait a while for a connection or the lock; that is not an outage.
+const transactionOptions = {
+  isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
+  maxWait: 10_000,
+  timeout: 15_000,
+};
+
+/**
+ * Runs `change` in a transaction that holds the request's row lock, with the request as it
+ * stands once the lock is held. Everyone changing a request goes through here, so changes
+ * to one request are serialised: READ COMMITTED alone would let two racing reviewers each
+ * count the other's vote as missing.
+ */
+export function withLockedRequest<T>(
+  prisma: PrismaClient,
+  id: string,
+  change: LockedChange<T>,
+): Promise<T | typeof notFound> {
+  return prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM approval_requests WHERE id = ${id}::uuid FOR UPDATE`;
+    if (locked.length === 0) return notFound;
+    const request = await findRequest(tx, id);
+    return request ? change(tx, request) : notFound;
+  }, transactionOptions);
+}
+
+export async function findRequest(
+  client: Transaction | PrismaClient,
+  id: string,
+): Promise<ApprovalRequest | undefined> {
+  const row = await client.approvalRequest.findUnique({ where: { id }, include: withVotes });
+  return row ? toApprovalRequest(row) : undefined;
+}
+
+/** Makes the verdict final; call only under the request's row lock, on a pending request. */
+export async function applyVerdict(
+  tx: Transaction,
+  id: string,
+  verdict: Verdict,
+  now: Date,
+): Promise<ApprovalRequest> {
+  const row = await tx.approvalRequest.update({
+    where: { id },
+    data: { ...verdict, decidedAt: now },
+    include: withVotes,
+  });
+  return toApprovalRequest(row);
+}
+
+/** Stores a vote already made storable; call only under the request's row lock. */
+export async function insertVote(tx: Transaction, vote: VoteInput, now: Date): Promise<void> {
+  await tx.approvalVote.create({
+    data: {
+      id: randomUUID(),
+      approvalId: vote.approvalId,
+      reviewerId: vote.reviewerId,
+      reviewerName: vote.reviewerName,
+      channel: vote.channel,
+      vote: vote.vote,
+      reason: vote.reason,
+      createdAt: now,
+    },
+  });
+}

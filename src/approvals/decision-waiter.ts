@@ -1,0 +1,110 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { describeError } from "../errors.js";
+import type { ApprovalRequest } from "./types.js";
+
+export interface DecisionWaiterOptions {
+  /** A connection of its own: a subscribed ioredis connection can issue no other commands. */
+  readonly subscriber: Redis;
+  readonly publisher: Redis;
+  readonly channel: string;
+  /** Reads the request's current state from the source of truth. */
+  readonly load: (approvalId: string) => Promise<ApprovalRequest | undefined>;
+  /** How often a waiter re-reads Postgres in case a wake-up message was lost. */
+  readonly recheckMs: number;
+  readonly logger: Logger;
+}
+
+export interface WaitOptions {
+  readonly holdMs: number;
+  readonly signal: AbortSignal;
+  /** Called every `progressEveryMs` while waiting, so clients that reset timeouts on progress keep waiting. */
+  readonly onProgress?: (elapsedMs: number) => void;
+  readonly progressEveryMs: number;
+}
+
+/** How a wait ended: a decision, the hold running out, or the caller giving up. */
+export type WaitOutcome =
+  | { readonly kind: "decided"; readonly request: ApprovalRequest }
+  | { readonly kind: "hold_elapsed" }
+  | { readonly kind: "aborted" };
+
+interface Waiter {
+  settle(outcome: WaitOutcome): void;
+}
+
+/**
+ * Wakes held calls when their approval is decided, on any replica: a decision is published
+ * on a Redis channel and every replica re-reads the request from Postgres. Pub/sub is
+ * at-most-once (a message sent while a subscriber reconnects is gone), so each waiter also
+ * re-reads on a slow timer; a lost message costs latency, never a stranded call.
+ */
+export class DecisionWaiter {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+
+  constructor(private readonly options: DecisionWaiterOptions) {}
+
+  async start(): Promise<void> {
+    this.options.subscriber.on("message", (channel: string, approvalId: string) => {
+      if (channel === this.options.channel) void this.check(approvalId);
+    });
+    await this.options.subscriber.subscribe(this.options.channel);
+  }
+
+  /** Tells every replica that this approval was decided (or cancelled, or executed). */
+  async publish(approvalId: string): Promise<void> {
+    await this.options.publisher.publish(this.options.channel, approvalId);
+  }
+
+  get waiting(): number {
+    let count = 0;
+    for (const set of this.waiters.values()) count += set.size;
+    return count;
+  }
+
+  wait(approvalId: string, options: WaitOptions): Promise<WaitOutcome> {
+    return new Promise((resolve) => {
+      const startedAt = Date.now();
+      const timers: NodeJS.Timeout[] = [];
+      const waiter: Waiter = {
+        settle: (outcome) => {
+          for (const timer of timers) clearInterval(timer);
+          options.signal.removeEventListener("abort", onAbort);
+          this.waiters.get(approvalId)?.delete(waiter);
+          if (this.waiters.get(approvalId)?.size === 0) this.waiters.delete(approvalId);
+          resolve(outcome);
+        },
+      };
+      const onAbort = (): void => waiter.settle({ kind: "aborted" });
+      if (options.signal.aborted) return resolve({ kind: "aborted" });
+      options.signal.addEventListener("abort", onAbort, { once: true });
+      const set = this.waiters.get(approvalId) ?? new Set();
+      set.add(waiter);
+      this.waiters.set(approvalId, set);
+      timers.push(setTimeout(() => waiter.settle({ kind: "hold_elapsed" }), options.holdMs));
+      timers.push(setInterval(() => void this.check(approvalId), this.options.recheckMs));
+      if (options.onProgress) {
+        const onProgress = options.onProgress;
+        timers.push(setInterval(() => onProgress(Date.now() - startedAt), options.progressEveryMs));
+      }
+      // A decision made before this waiter registered would never be announced again.
+      void this.check(approvalId);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const set of this.waiters.values()) for (const waiter of set) waiter.settle({ kind: "aborted" });
+    await this.options.subscriber.quit().catch(() => undefined);
+  }
+
+  private async check(approvalId: string): Promise<void> {
+    if (!this.waiters.has(approvalId)) return;
+    try {
+      const request = await this.options.load(approvalId);
+      if (!request || request.status === "pending") return;
+      for (const waiter of [...(this.waiters.get(approvalId) ?? [])]) waiter.settle({ kind: "decided", request });
+    } catch (error) {
+      this.options.logger.warn({ approvalId, err: describeError(error) }, "approval re-check failed");
+    }
+  }
+}

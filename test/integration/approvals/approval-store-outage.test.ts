@@ -1,0 +1,76 @@
+import { inject } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { ApprovalStore } from "../../../src/approvals/approval-store.js";
+import { ErrorCode, GatewayError } from "../../../src/errors.js";
+import type { PrismaClient } from "../../../src/generated/prisma/client.js";
+import { createPrismaClient } from "../../../src/store/prisma-client.js";
+import { freePort } from "../../support/services.js";
+import { newRequest, voteOn } from "./approval-fixtures.js";
+
+const someId = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+
+describe("ApprovalStore without a usable database", () => {
+  let prisma: PrismaClient | undefined;
+
+  afterEach(async () => {
+    await prisma?.$disconnect();
+    prisma = undefined;
+  });
+
+  function storeAt(url: string): ApprovalStore {
+    prisma = createPrismaClient(url);
+    return new ApprovalStore(prisma);
+  }
+
+  /** Every operation of the store, each expected to fail the same way. */
+  function everyOperation(store: ApprovalStore): Array<[string, () => Promise<unknown>]> {
+    return [
+      ["create", () => store.create(newRequest())],
+      ["get", () => store.get(someId)],
+      ["vote", () => store.vote(voteOn(someId))],
+      ["expire", () => store.expire(someId)],
+      ["cancel", () => store.cancel(someId, "gone")],
+      ["claimDelivery", () => store.claimDelivery(someId)],
+      ["recordExecutionOutcome", () => store.recordExecutionOutcome(someId, "ok")],
+      [
+        "findReusable",
+        () =>
+          store.findReusable({
+            agentId: "ci-bot",
+            upstream: "sagemaker",
+            tool: "delete_endpoint",
+            argumentsHash: "0".repeat(64),
+            decidedSince: new Date(0),
+          }),
+      ],
+      ["listPending", () => store.listPending()],
+      ["list", () => store.list()],
+      ["setSlackMessage", () => store.setSlackMessage(someId, "C1", "1.2")],
+    ];
+  }
+
+  async function failureOf(operation: () => Promise<unknown>): Promise<unknown> {
+    return operation().then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
+  }
+
+  it("reports DatabaseUnavailable from every operation when Postgres is unreachable", async () => {
+    const store = storeAt(`postgresql://gateway@127.0.0.1:${await freePort()}/gateway`);
+    for (const [name, operation] of everyOperation(store)) {
+      const failure = await failureOf(operation);
+      expect(failure, name).toBeInstanceOf(GatewayError);
+      expect(failure, name).toMatchObject({ code: ErrorCode.DatabaseUnavailable });
+    }
+  });
+
+  it("reports DatabaseUnavailable when the database does not exist", async () => {
+    const url = new URL(inject("databaseUrl"));
+    url.pathname = "/no_such_database";
+    const store = storeAt(url.toString());
+    const failure = await failureOf(() => store.vote(voteOn(someId)));
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect(failure).toMatchObject({ code: ErrorCode.DatabaseUnavailable });
+  });
+});
