@@ -24,7 +24,14 @@ const unavailableAdapterKinds = new Set([
 export function toApprovalStoreError(error: unknown, action: string): GatewayError {
   if (isGatewayError(error)) return error;
   const code = errorChain(error).some(meansUnavailable) ? ErrorCode.DatabaseUnavailable : ErrorCode.Internal;
-  return new GatewayError(code, `cannot ${action}: ${describeError(error)}`, { cause: error });
+  return new GatewayError(code, `cannot ${action}: ${shortMessage(error)}`, { cause: error });
+}
+
+// Prisma's query errors start with a blank line and a code frame; the cause is on the last line.
+function shortMessage(error: unknown): string {
+  if (!(error instanceof Error)) return describeError(error);
+  const lines = error.message.split("\n").map((line) => line.trim());
+  return lines.filter((line) => line !== "").at(-1) ?? error.name;
 }
 
 function meansUnavailable(error: object): boolean {

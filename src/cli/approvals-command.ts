@@ -5,7 +5,8 @@ import { createRedactor } from "../audit/index.js";
 import { loadConfig } from "../config/index.js";
 import { createLogger } from "../logging.js";
 import { createRedisConnection } from "../redis/index.js";
-import { createSlackChannel } from "../slack/index.js";
+import { webApi } from "@slack/bolt";
+import { createSlackNotifier } from "../slack/index.js";
 import { createPrismaClient } from "../store/index.js";
 
 export interface ApprovalsCommandOptions {
@@ -21,8 +22,12 @@ async function withApprovals<T>(
   const logger = createLogger("silent");
   const prisma = createPrismaClient(config.database.url);
   const redis = createRedisConnection(config.redis.url, { name: "cli", purpose: "bullmq" });
-  const slack = config.slack
-    ? createSlackChannel({ config: config.slack, decider: { get: async () => undefined, decide: async () => ({ kind: "not_found" }) }, logger })
+  // The gateways' workers post and edit Slack messages; this notifier only marks Slack as in use.
+  const notifier = config.slack
+    ? createSlackNotifier({
+        client: new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }),
+        defaultChannel: config.slack.channel,
+      })
     : undefined;
   const running = await createApprovalService({
     prisma,
@@ -32,7 +37,7 @@ async function withApprovals<T>(
     redact: createRedactor({ keys: config.audit.redactKeys }),
     grantTtlMs: config.approvals.grantTtlMs,
     logger,
-    notifier: slack?.notifier,
+    notifier,
     role: "operator",
   });
   try {

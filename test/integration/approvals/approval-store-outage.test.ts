@@ -1,13 +1,15 @@
-import { inject } from "vitest";
-import { afterEach, describe, expect, it } from "vitest";
+import path from "node:path";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { ApprovalStore } from "../../../src/approvals/approval-store.js";
 import { ErrorCode, GatewayError } from "../../../src/errors.js";
 import type { PrismaClient } from "../../../src/generated/prisma/client.js";
+import { applyMigrations } from "../../../src/store/migrate.js";
 import { createPrismaClient } from "../../../src/store/prisma-client.js";
-import { freePort } from "../../support/services.js";
+import { createEmptyDatabase, freePort, withClient } from "../../support/services.js";
 import { newRequest, voteOn } from "./approval-fixtures.js";
 
 const someId = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+const migrationsDir = path.resolve(import.meta.dirname, "../../../prisma/migrations");
 
 describe("ApprovalStore without a usable database", () => {
   let prisma: PrismaClient | undefined;
@@ -72,5 +74,41 @@ describe("ApprovalStore without a usable database", () => {
     const failure = await failureOf(() => store.vote(voteOn(someId)));
     expect(failure).toBeInstanceOf(GatewayError);
     expect(failure).toMatchObject({ code: ErrorCode.DatabaseUnavailable });
+  });
+
+  it("reports DatabaseUnavailable while the database refuses connections, and works again after", async () => {
+    const database = await createEmptyDatabase();
+    const setConnectionsAllowed = (allowed: boolean): Promise<unknown> =>
+      withClient(inject("databaseUrl"), async (admin) => {
+        await admin.query(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS ${allowed}`);
+        if (!allowed) {
+          await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [
+            database.name,
+          ]);
+        }
+      });
+    try {
+      await applyMigrations({ databaseUrl: database.url, migrationsDir });
+      const store = storeAt(database.url);
+      const request = await store.create(newRequest());
+
+      await setConnectionsAllowed(false);
+      for (const operation of [() => store.vote(voteOn(request.id)), () => store.get(request.id)]) {
+        const failure = await failureOf(operation);
+        expect(failure).toBeInstanceOf(GatewayError);
+        expect(failure).toMatchObject({
+          code: ErrorCode.DatabaseUnavailable,
+          message: expect.stringContaining("not currently accepting connections"),
+        });
+      }
+
+      await setConnectionsAllowed(true);
+      expect(await store.vote(voteOn(request.id))).toMatchObject({ kind: "recorded", decided: true });
+    } finally {
+      await setConnectionsAllowed(true);
+      await prisma?.$disconnect();
+      prisma = undefined;
+      await database.drop();
+    }
   });
 });
