@@ -3,15 +3,14 @@ import { createServer, type Server as HttpServer } from "node:http";
 import express from "express";
 import type { Logger } from "pino";
 import type { Redis } from "ioredis";
-import type { ApprovalService } from "./approvals/approval-service.js";
-import { createApprovalService } from "./approvals/create-approval-service.js";
-import type { ApprovalDecider } from "./approvals/types.js";
+import type { ApprovalDecider, ApprovalService, VoteInput, VoteResult } from "./approvals/index.js";
+import { createApprovalService } from "./approvals/index.js";
 import { createRedactor } from "./audit/index.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { ApprovalFlow } from "./proxy/approval-flow.js";
 import { createSlackChannel, type SlackChannel } from "./slack/index.js";
 import type { GatewayConfig } from "./config/types.js";
-import { describeError } from "./errors.js";
+import { describeError, ErrorCode, GatewayError } from "./errors.js";
 import { AgentDirectory } from "./http/agent-auth.js";
 import { createHealthRouter } from "./http/health-route.js";
 import { sendJsonRpcError } from "./http/json-rpc-errors.js";
@@ -137,12 +136,8 @@ async function startApprovals(
   config: GatewayConfig,
   shared: { prisma: PrismaClient; redis: Redis; redact: (value: unknown) => unknown; logger: Logger },
 ): Promise<StartedApprovals> {
-  let service: ApprovalService | undefined;
-  // The Slack channel and the service refer to each other; the channel only calls in later.
-  const decider: ApprovalDecider = {
-    get: (id) => (service as ApprovalService).get(id),
-    decide: (input) => (service as ApprovalService).decide(input),
-  };
+  // The Slack channel and the service refer to each other; the channel only calls in once started.
+  const decider = new LateBoundDecider();
   const slack = config.slack
     ? createSlackChannel({ config: config.slack, decider, logger: shared.logger })
     : undefined;
@@ -157,7 +152,7 @@ async function startApprovals(
     notifier: slack?.notifier,
     role: "gateway",
   });
-  service = running.service;
+  decider.bind(running.service);
   await slack?.start();
   return {
     service: running.service,
@@ -167,6 +162,27 @@ async function startApprovals(
       await running.close();
     },
   };
+}
+
+class LateBoundDecider implements ApprovalDecider {
+  private target: ApprovalDecider | undefined;
+
+  bind(target: ApprovalDecider): void {
+    this.target = target;
+  }
+
+  get(approvalId: string): ReturnType<ApprovalDecider["get"]> {
+    return this.bound().get(approvalId);
+  }
+
+  decide(input: VoteInput): Promise<VoteResult> {
+    return this.bound().decide(input);
+  }
+
+  private bound(): ApprovalDecider {
+    if (!this.target) throw new GatewayError(ErrorCode.ApprovalUnavailable, "the approval service is not started");
+    return this.target;
+  }
 }
 
 function listen(server: HttpServer, port: number, host: string): Promise<void> {

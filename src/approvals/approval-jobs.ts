@@ -36,7 +36,9 @@ export class ApprovalJobs {
 
   constructor(private readonly options: ApprovalJobsOptions) {
     this.queue = new Queue(queueName, { connection: options.connection, prefix: options.prefix });
-    this.queue.on("error", (error) => options.logger.warn({ err: describeError(error) }, "approval queue error"));
+    this.queue.on("error", (error) =>
+      options.logger.warn({ err: describeError(error) }, "approval queue error"),
+    );
   }
 
   /** Fires the rule's timeout at `expiresAt`; the job id makes scheduling twice harmless. */
@@ -76,11 +78,18 @@ export class ApprovalJobs {
     );
     this.worker.on("failed", (job, error) =>
       this.options.logger.warn(
-        { job: job?.name, approvalId: job?.data.approvalId, attempt: job?.attemptsMade, err: describeError(error) },
+        {
+          job: job?.name,
+          approvalId: job?.data.approvalId,
+          attempt: job?.attemptsMade,
+          err: describeError(error),
+        },
         "approval job failed",
       ),
     );
-    this.worker.on("error", (error) => this.options.logger.warn({ err: describeError(error) }, "approval worker error"));
+    this.worker.on("error", (error) =>
+      this.options.logger.warn({ err: describeError(error) }, "approval worker error"),
+    );
   }
 
   async close(): Promise<void> {

@@ -51,8 +51,10 @@ export class ApprovalService implements ApprovalDecider {
       decidedSince: new Date(Date.now() - this.options.grantTtlMs),
     });
     if (reusable) {
-      if (reusable.status === "pending") await this.schedule(reusable);
-      return reusable;
+      if (reusable.status !== "pending") return reusable;
+      const current = await this.refresh(reusable.id);
+      if (current?.status === "pending") await this.schedule(current);
+      return current ?? reusable;
     }
     const request = await this.options.store.create({
       id: randomUUID(),
@@ -72,7 +74,13 @@ export class ApprovalService implements ApprovalDecider {
     });
     await this.schedule(request);
     this.options.logger.info(
-      { approvalId: request.id, agentId: call.agentId, upstream: call.upstream, tool: call.tool, rule: rule.id },
+      {
+        approvalId: request.id,
+        agentId: call.agentId,
+        upstream: call.upstream,
+        tool: call.tool,
+        rule: rule.id,
+      },
       "approval requested",
     );
     return request;
@@ -88,10 +96,16 @@ export class ApprovalService implements ApprovalDecider {
       await this.options.jobs.scheduleExpiry(request.id, request.expiresAt);
       if (this.options.notifier) await this.options.jobs.schedulePost(request.id);
     } catch (error) {
-      await this.options.store.cancel(request.id, "the approval queue (Redis) was unavailable").catch(() => undefined);
-      throw new GatewayError(ErrorCode.RedisUnavailable, `approval queue unavailable: ${describeError(error)}`, {
-        cause: error,
-      });
+      await this.options.store
+        .cancel(request.id, "the approval queue (Redis) was unavailable")
+        .catch(() => undefined);
+      throw new GatewayError(
+        ErrorCode.RedisUnavailable,
+        `approval queue unavailable: ${describeError(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -103,6 +117,19 @@ export class ApprovalService implements ApprovalDecider {
     return this.options.store.get(approvalId);
   }
 
+  /**
+   * The request's current state, applying its timeout if it is overdue: the expiry job is
+   * the normal path, this covers one that was lost with a Redis that lost its data.
+   */
+  async refresh(approvalId: string): Promise<ApprovalRequest | undefined> {
+    const request = await this.options.store.get(approvalId);
+    if (!request || request.status !== "pending" || request.expiresAt.getTime() > Date.now()) return request;
+    const expired = await this.options.store.expire(approvalId);
+    if (expired.kind === "not_found") return undefined;
+    if (expired.kind === "applied") await this.announce(approvalId, { decided: true, fromExpiry: true });
+    return expired.request;
+  }
+
   list(filter: ApprovalListFilter): Promise<ApprovalRequest[]> {
     return this.options.store.list(filter);
   }
@@ -111,7 +138,12 @@ export class ApprovalService implements ApprovalDecider {
     const result = await this.options.store.vote(input);
     if (result.kind === "recorded") {
       this.options.logger.info(
-        { approvalId: input.approvalId, reviewer: input.reviewerName, channel: input.channel, vote: input.vote },
+        {
+          approvalId: input.approvalId,
+          reviewer: input.reviewerName,
+          channel: input.channel,
+          vote: input.vote,
+        },
         result.decided ? `approval ${result.request.status}` : "approval vote recorded",
       );
       await this.announce(result.request.id, { decided: result.decided });
@@ -165,7 +197,10 @@ export class ApprovalService implements ApprovalDecider {
     if (request.slackMessageTs) await notifier.updateRequest(request);
   }
 
-  private async announce(approvalId: string, change: { decided: boolean; fromExpiry?: boolean }): Promise<void> {
+  private async announce(
+    approvalId: string,
+    change: { decided: boolean; fromExpiry?: boolean },
+  ): Promise<void> {
     if (change.decided) {
       await this.options.waiter.publish(approvalId).catch((error: unknown) => {
         // Waiters re-check Postgres on their own timer; this only costs latency.
@@ -179,7 +214,10 @@ export class ApprovalService implements ApprovalDecider {
   private async scheduleUpdate(approvalId: string): Promise<void> {
     if (!this.options.notifier) return;
     await this.options.jobs.scheduleUpdate(approvalId).catch((error: unknown) => {
-      this.options.logger.warn({ approvalId, err: describeError(error) }, "approval message update not scheduled");
+      this.options.logger.warn(
+        { approvalId, err: describeError(error) },
+        "approval message update not scheduled",
+      );
     });
   }
 }

@@ -7,7 +7,7 @@ import { ApprovalJobs } from "./approval-jobs.js";
 import { ApprovalService } from "./approval-service.js";
 import { ApprovalStore } from "./approval-store.js";
 import { DecisionWaiter } from "./decision-waiter.js";
-import type { ApprovalNotifier } from "./types.js";
+import type { ApprovalNotifier, ApprovalRequest } from "./types.js";
 
 export interface ApprovalServiceSetup {
   readonly prisma: PrismaClient;
@@ -34,16 +34,31 @@ const recheckMs = 5_000;
 
 /** Builds the approval service and its Redis plumbing, and starts the worker for gateways. */
 export async function createApprovalService(setup: ApprovalServiceSetup): Promise<RunningApprovalService> {
-  const onError = (error: Error): void => setup.logger.warn({ err: describeError(error) }, "redis connection error");
-  const queueConnection = createRedisConnection(setup.redisUrl, { name: "approvals-queue", purpose: "bullmq", onError });
-  const subscriber = createRedisConnection(setup.redisUrl, { name: "approvals-events", purpose: "bullmq", onError });
-  const jobs = new ApprovalJobs({ connection: queueConnection, prefix: `${setup.keyPrefix}:bull`, logger: setup.logger });
+  const onError = (error: Error): void =>
+    setup.logger.warn({ err: describeError(error) }, "redis connection error");
+  const queueConnection = createRedisConnection(setup.redisUrl, {
+    name: "approvals-queue",
+    purpose: "bullmq",
+    onError,
+  });
+  const subscriber = createRedisConnection(setup.redisUrl, {
+    name: "approvals-events",
+    purpose: "bullmq",
+    onError,
+  });
+  const jobs = new ApprovalJobs({
+    connection: queueConnection,
+    prefix: `${setup.keyPrefix}:bull`,
+    logger: setup.logger,
+  });
   const store = new ApprovalStore(setup.prisma);
+  // The waiter re-reads through the service, which also applies overdue timeouts.
+  let refresh: (approvalId: string) => Promise<ApprovalRequest | undefined> = (id) => store.get(id);
   const waiter = new DecisionWaiter({
     subscriber,
     publisher: setup.publisher,
     channel: `${setup.keyPrefix}:approvals:decided`,
-    load: (id) => store.get(id),
+    load: (id) => refresh(id),
     recheckMs,
     logger: setup.logger,
   });
@@ -56,6 +71,7 @@ export async function createApprovalService(setup: ApprovalServiceSetup): Promis
     grantTtlMs: setup.grantTtlMs,
     logger: setup.logger,
   });
+  refresh = (id) => service.refresh(id);
   if (setup.role === "gateway") {
     await waiter.start();
     jobs.startWorker((name, data) => service.runJob(name, data.approvalId));

@@ -102,7 +102,8 @@ export class DecisionWaiter {
     try {
       const request = await this.options.load(approvalId);
       if (!request || request.status === "pending") return;
-      for (const waiter of [...(this.waiters.get(approvalId) ?? [])]) waiter.settle({ kind: "decided", request });
+      for (const waiter of [...(this.waiters.get(approvalId) ?? [])])
+        waiter.settle({ kind: "decided", request });
     } catch (error) {
       this.options.logger.warn({ approvalId, err: describeError(error) }, "approval re-check failed");
     }

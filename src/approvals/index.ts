@@ -17,3 +17,11 @@ export type {
   VoteInput,
   VoteResult,
 } from "./types.js";
+export { ApprovalService, type ApprovalServiceOptions, type HeldCall } from "./approval-service.js";
+export { ApprovalJobs, type ApprovalJobName } from "./approval-jobs.js";
+export { DecisionWaiter, type WaitOptions, type WaitOutcome } from "./decision-waiter.js";
+export {
+  createApprovalService,
+  type ApprovalServiceSetup,
+  type RunningApprovalService,
+} from "./create-approval-service.js";

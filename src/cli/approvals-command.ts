@@ -1,6 +1,6 @@
 import { userInfo } from "node:os";
-import { createApprovalService } from "../approvals/create-approval-service.js";
-import type { ApprovalRequest, ApprovalStatus, Vote, VoteResult } from "../approvals/types.js";
+import { createApprovalService } from "../approvals/index.js";
+import type { ApprovalRequest, ApprovalStatus, Vote, VoteResult } from "../approvals/index.js";
 import { createRedactor } from "../audit/index.js";
 import { loadConfig } from "../config/index.js";
 import { createLogger } from "../logging.js";
@@ -49,9 +49,14 @@ async function withApprovals<T>(
   }
 }
 
-export async function listApprovals(options: ApprovalsCommandOptions & { status: string; limit: string }): Promise<void> {
+export async function listApprovals(
+  options: ApprovalsCommandOptions & { status: string; limit: string },
+): Promise<void> {
   const requests = await withApprovals(options, (service) =>
-    service.list({ status: options.status === "all" ? undefined : (options.status as ApprovalStatus), limit: Number(options.limit) }),
+    service.list({
+      status: options.status === "all" ? undefined : (options.status as ApprovalStatus),
+      limit: Number(options.limit),
+    }),
   );
   if (requests.length === 0) {
     console.log(`No ${options.status === "all" ? "" : `${options.status} `}approval requests.`);
@@ -94,7 +99,9 @@ function describeRequest(request: ApprovalRequest): string {
     `${request.agentId} -> ${request.upstream}/${request.tool}`,
     `rule=${request.ruleId}`,
     `votes=${votes}`,
-    request.status === "pending" ? `expires=${request.expiresAt.toISOString()}` : `by=${request.decidedBy ?? "-"}`,
+    request.status === "pending"
+      ? `expires=${request.expiresAt.toISOString()}`
+      : `by=${request.decidedBy ?? "-"}`,
   ].join("  ");
 }
 

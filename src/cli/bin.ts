@@ -38,7 +38,9 @@ program
   .option("--expect <action>", "exit 1 unless the decision is this action (allow | deny | require_approval)")
   .action((options: PolicyTestOptions) => runPolicyTestCommand(options));
 
-const approvals = program.command("approvals").description("list and decide approval requests as an operator");
+const approvals = program
+  .command("approvals")
+  .description("list and decide approval requests as an operator");
 approvals
   .command("list")
   .option("-c, --config <file>", "gateway config file", "gateway.yaml")
@@ -52,7 +54,9 @@ for (const vote of ["approve", "deny"] as const) {
     .option("-c, --config <file>", "gateway config file", "gateway.yaml")
     .option("--as <name>", "operator name recorded with the decision (default: your login)")
     .option("--reason <text>", vote === "deny" ? "why (shown to the agent)" : "why (recorded)")
-    .action((id: string, options: { config: string; as?: string; reason?: string }) => decideApproval(vote, id, options));
+    .action((id: string, options: { config: string; as?: string; reason?: string }) =>
+      decideApproval(vote, id, options),
+    );
 }
 
 type PolicyTestOptions = Parameters<typeof runPolicyTestCommand>[0];

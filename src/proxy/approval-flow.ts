@@ -1,6 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ApprovalService } from "../approvals/approval-service.js";
-import type { ApprovalRequest } from "../approvals/types.js";
+import type { ApprovalRequest, ApprovalService } from "../approvals/index.js";
 import type { ApprovalSpec, RuleRef } from "../policy/types.js";
 import type { ToolCallRequest } from "./call-gate.js";
 import {
@@ -59,10 +58,20 @@ export class ApprovalFlow {
       });
       if (outcome.kind === "aborted") {
         await approvals.cancel(request.id, "the agent cancelled the call");
-        return this.answer(request, "cancelled", approvalClosedResult(rule, request.id, "the call was cancelled"), waited());
+        return this.answer(
+          request,
+          "cancelled",
+          approvalClosedResult(rule, request.id, "the call was cancelled"),
+          waited(),
+        );
       }
       if (outcome.kind === "hold_elapsed") {
-        return this.answer(request, "pending", approvalPendingResult(rule, request.id, request.expiresAt), waited());
+        return this.answer(
+          request,
+          "pending",
+          approvalPendingResult(rule, request.id, request.expiresAt),
+          waited(),
+        );
       }
       decided = outcome.request;
     }
@@ -86,7 +95,12 @@ export class ApprovalFlow {
     }
     if (claimed.status === "approved") return { kind: "forward", request: claimed, waitedMs };
     if (claimed.status === "denied") {
-      const result = approvalRejectedResult(rule, claimed.id, claimed.decidedBy ?? "a reviewer", claimed.decisionReason);
+      const result = approvalRejectedResult(
+        rule,
+        claimed.id,
+        claimed.decidedBy ?? "a reviewer",
+        claimed.decisionReason,
+      );
       return this.answer(claimed, "denied", result, waitedMs);
     }
     return this.answer(claimed, "expired", approvalExpiredResult(rule, claimed.id, spec.timeoutMs), waitedMs);

@@ -61,7 +61,8 @@ export class CallGate {
       this.record(call, decision, screened.verdict, startedAt, null, null);
       return screened.result;
     }
-    if (decision.action !== "require_approval") return this.forward(call, decision, screened.verdict, startedAt);
+    if (decision.action !== "require_approval")
+      return this.forward(call, decision, screened.verdict, startedAt);
 
     const approval = await this.holdForApproval(call, decision);
     if ("result" in approval) {
@@ -109,7 +110,10 @@ export class CallGate {
       const outcome = await this.deps.rateLimiter.consume(key, spec);
       if (outcome.allowed) return undefined;
       return {
-        verdict: { decision: "rate_limited", reason: `rate limit of ${spec.max} per ${spec.windowMs} ms per ${spec.per} reached` },
+        verdict: {
+          decision: "rate_limited",
+          reason: `rate limit of ${spec.max} per ${spec.windowMs} ms per ${spec.per} reached`,
+        },
         result: rateLimitedResult(decision.rule, spec, outcome.retryAfterMs),
       };
     } catch (error) {
@@ -129,7 +133,8 @@ export class CallGate {
       outcome = await flow.run(call, decision.rule, decision.approval);
     } catch (error) {
       if (!isGatewayError(error)) throw error;
-      if (error.code !== ErrorCode.RedisUnavailable && error.code !== ErrorCode.DatabaseUnavailable) throw error;
+      if (error.code !== ErrorCode.RedisUnavailable && error.code !== ErrorCode.DatabaseUnavailable)
+        throw error;
       const what = error.code === ErrorCode.RedisUnavailable ? "Redis" : "the database";
       return this.unavailable(decision, `the approval queue is unavailable (${what} unreachable)`);
     }
@@ -219,7 +224,10 @@ export class CallGate {
       this.deps.decisionLog.record(entry);
     } catch (error) {
       // The call already ran or was refused; the backlog guard stops the next ones.
-      this.deps.logger.error({ err: describeError(error), requestId: call.requestId }, "decision not recorded");
+      this.deps.logger.error(
+        { err: describeError(error), requestId: call.requestId },
+        "decision not recorded",
+      );
     }
   }
 }

@@ -71,11 +71,22 @@ export function approvalPendingResult(rule: RuleRef, approvalId: string, expires
     `Approval pending: this call needs a human decision (rule "${rule.id}", approval id ${approvalId}). ` +
       `The tool was not called yet. Call it again with the same arguments once it is approved; ` +
       `the request expires at ${expiresAt.toISOString()}.`,
-    { decision: "require_approval", rule: rule.id, approvalId, status: "pending", expiresAt: expiresAt.toISOString() },
+    {
+      decision: "require_approval",
+      rule: rule.id,
+      approvalId,
+      status: "pending",
+      expiresAt: expiresAt.toISOString(),
+    },
   );
 }
 
-export function approvalRejectedResult(rule: RuleRef, approvalId: string, reviewer: string, reason: string | null): CallToolResult {
+export function approvalRejectedResult(
+  rule: RuleRef,
+  approvalId: string,
+  reviewer: string,
+  reason: string | null,
+): CallToolResult {
   return gatewayResult(
     `Rejected by ${reviewer}: ${reason?.trim() ? reason : "no reason given"}. The tool was not called.`,
     { decision: "require_approval", rule: rule.id, approvalId, status: "denied", reviewer, reason },

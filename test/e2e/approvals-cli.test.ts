@@ -23,7 +23,12 @@ const policy = {
       action: "require_approval",
       approval: { timeout: "10m", require_reason_on_deny: true },
     },
-    { id: "approve-stacks", tool: "manage_hyperpod_stacks", action: "require_approval", approval: { timeout: "2s" } },
+    {
+      id: "approve-stacks",
+      tool: "manage_hyperpod_stacks",
+      action: "require_approval",
+      approval: { timeout: "2s" },
+    },
   ],
 };
 
@@ -38,7 +43,10 @@ function approvalsCli(fixture: GatewayFixture, args: string[]) {
 async function pendingIds(fixture: GatewayFixture, tool: string): Promise<string[]> {
   return withClient(fixture.database.url, async (db) =>
     (
-      await db.query("SELECT id FROM approval_requests WHERE tool = $1 AND status = 'pending' ORDER BY created_at", [tool])
+      await db.query(
+        "SELECT id FROM approval_requests WHERE tool = $1 AND status = 'pending' ORDER BY created_at",
+        [tool],
+      )
     ).rows.map((row) => row.id as string),
   );
 }
@@ -75,10 +83,14 @@ describe("approvals decided from the CLI", () => {
 
   it("holds the call, then forwards it once when an operator approves, with progress meanwhile", async () => {
     const progress: string[] = [];
-    const held = client.callTool({ name: "create_api_key", arguments: { name: "ci-deploy" } }, CallToolResultSchema, {
-      onprogress: (update) => progress.push(update.message ?? ""),
-      resetTimeoutOnProgress: true,
-    });
+    const held = client.callTool(
+      { name: "create_api_key", arguments: { name: "ci-deploy" } },
+      CallToolResultSchema,
+      {
+        onprogress: (update) => progress.push(update.message ?? ""),
+        resetTimeoutOnProgress: true,
+      },
+    );
     const [id] = await waitForPending(fixture, "create_api_key");
     expect(calls("create_api_key")).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -101,10 +113,16 @@ describe("approvals decided from the CLI", () => {
     expect(again.stderr).toContain("already approved by alice");
 
     await gateway.decisionLog.flush();
-    const row = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT * FROM decisions WHERE approval_id = $1", [id])).rows[0],
+    const row = await withClient(
+      fixture.database.url,
+      async (db) => (await db.query("SELECT * FROM decisions WHERE approval_id = $1", [id])).rows[0],
     );
-    expect(row).toMatchObject({ decision: "require_approval", approval_status: "approved", outcome: "ok", reviewers: ["alice"] });
+    expect(row).toMatchObject({
+      decision: "require_approval",
+      approval_status: "approved",
+      outcome: "ok",
+      reviewers: ["alice"],
+    });
     expect(row.approval_wait_ms).toBeGreaterThan(0);
   });
 
@@ -114,7 +132,14 @@ describe("approvals decided from the CLI", () => {
     const withoutReason = approvalsCli(fixture, ["deny", String(id), "--as", "carol"]);
     expect(withoutReason.status).toBe(1);
     expect(withoutReason.stderr).toContain("requires a reason");
-    const denied = approvalsCli(fixture, ["deny", String(id), "--as", "carol", "--reason", "scope too broad"]);
+    const denied = approvalsCli(fixture, [
+      "deny",
+      String(id),
+      "--as",
+      "carol",
+      "--reason",
+      "scope too broad",
+    ]);
     expect(denied.status, denied.stderr).toBe(0);
     const result = await held;
     expect(result.isError).toBe(true);
@@ -123,14 +148,22 @@ describe("approvals decided from the CLI", () => {
   });
 
   it("expires after the rule's timeout and tells the agent", async () => {
-    const result = await client.callTool({ name: "manage_hyperpod_stacks", arguments: { operation: "deploy", stack_name: "exp" } });
+    const result = await client.callTool({
+      name: "manage_hyperpod_stacks",
+      arguments: { operation: "deploy", stack_name: "exp" },
+    });
     expect(result.isError).toBe(true);
     expect(resultText(result)).toMatch(/expired after 2s/);
     expect(calls("manage_hyperpod_stacks")).toHaveLength(0);
   });
 
   it("answers an unknown approval id clearly", () => {
-    const result = approvalsCli(fixture, ["approve", "00000000-0000-4000-8000-000000000000", "--as", "alice"]);
+    const result = approvalsCli(fixture, [
+      "approve",
+      "00000000-0000-4000-8000-000000000000",
+      "--as",
+      "alice",
+    ]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("No approval request");
   });
@@ -138,7 +171,9 @@ describe("approvals decided from the CLI", () => {
   it("cancels the approval when the client cancels the call", async () => {
     const controller = new AbortController();
     const held = client
-      .callTool({ name: "create_api_key", arguments: { name: "cancelled" } }, CallToolResultSchema, { signal: controller.signal })
+      .callTool({ name: "create_api_key", arguments: { name: "cancelled" } }, CallToolResultSchema, {
+        signal: controller.signal,
+      })
       .catch((error: unknown) => error);
     const [id] = await waitForPending(fixture, "create_api_key");
     controller.abort();
@@ -146,8 +181,10 @@ describe("approvals decided from the CLI", () => {
     let status = "pending";
     for (let attempt = 0; attempt < 50 && status === "pending"; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await withClient(fixture.database.url, async (db) =>
-        (await db.query("SELECT status FROM approval_requests WHERE id = $1", [id])).rows[0].status,
+      status = await withClient(
+        fixture.database.url,
+        async (db) =>
+          (await db.query("SELECT status FROM approval_requests WHERE id = $1", [id])).rows[0].status,
       );
     }
     expect(status).toBe("cancelled");
@@ -163,7 +200,10 @@ describe("retry-redeem after the hold ends", () => {
   let client: Client;
 
   beforeAll(async () => {
-    fixture = await createGatewayFixture({ policy, extra: { approvals: { hold: "500ms", grant_ttl: "5m" } } });
+    fixture = await createGatewayFixture({
+      policy,
+      extra: { approvals: { hold: "500ms", grant_ttl: "5m" } },
+    });
     gateway = await startInProcessGateway(fixture);
     client = await connectAgent(gateway.url, "sagemaker");
   });
@@ -183,12 +223,17 @@ describe("retry-redeem after the hold ends", () => {
     expect(resultText(first)).toContain("Call it again with the same arguments");
 
     // A retry before the decision re-attaches to the same request instead of asking again.
-    const early = await client.callTool({ name: "create_api_key", arguments: { expires_in_days: 7, name: "redeem-me" } });
+    const early = await client.callTool({
+      name: "create_api_key",
+      arguments: { expires_in_days: 7, name: "redeem-me" },
+    });
     expect(resultText(early)).toContain(String(id));
     expect(await pendingIds(fixture, "create_api_key")).toEqual([id]);
 
     expect(approvalsCli(fixture, ["approve", String(id), "--as", "alice"]).status).toBe(0);
-    const retries = await Promise.all([1, 2, 3].map(() => client.callTool({ name: "create_api_key", arguments: args })));
+    const retries = await Promise.all(
+      [1, 2, 3].map(() => client.callTool({ name: "create_api_key", arguments: args })),
+    );
     const executed = retries.filter((result) => !result.isError);
     expect(executed).toHaveLength(1);
     expect(fixture.readCallLog().filter((call) => call.tool === "create_api_key")).toHaveLength(1);

@@ -16,8 +16,18 @@ import { withClient } from "../support/services.js";
 const policy = {
   default: "allow",
   rules: [
-    { id: "approve-credentials", tool: "create_api_key", action: "require_approval", approval: { timeout: "10m" } },
-    { id: "approve-stacks", tool: "manage_hyperpod_stacks", action: "require_approval", approval: { timeout: "4s" } },
+    {
+      id: "approve-credentials",
+      tool: "create_api_key",
+      action: "require_approval",
+      approval: { timeout: "10m" },
+    },
+    {
+      id: "approve-stacks",
+      tool: "manage_hyperpod_stacks",
+      action: "require_approval",
+      approval: { timeout: "4s" },
+    },
   ],
 };
 
@@ -28,7 +38,11 @@ async function statuses(fixture: GatewayFixture): Promise<Record<string, string>
   });
 }
 
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -58,7 +72,10 @@ describe("a replica killed with -9 while approvals are pending", () => {
     const agent = await connectAgent(first.url, "sagemaker");
     clients.push(agent);
     const held = [
-      ...["a", "b", "c"].map((name) => ({ name: "manage_hyperpod_stacks", arguments: { operation: "deploy", stack_name: name } })),
+      ...["a", "b", "c"].map((name) => ({
+        name: "manage_hyperpod_stacks",
+        arguments: { operation: "deploy", stack_name: name },
+      })),
       ...["k1", "k2"].map((name) => ({ name: "create_api_key", arguments: { name } })),
     ].map((call) => agent.callTool(call).catch((error: unknown) => error));
     const pending = await until(
@@ -78,15 +95,28 @@ describe("a replica killed with -9 while approvals are pending", () => {
       () => statuses(fixture),
       (rows) => Object.values(rows).filter((status) => status === "expired").length === 3,
     );
-    expect(Object.values(afterTimeouts).sort()).toEqual(["expired", "expired", "expired", "pending", "pending"]);
+    expect(Object.values(afterTimeouts).sort()).toEqual([
+      "expired",
+      "expired",
+      "expired",
+      "pending",
+      "pending",
+    ]);
 
-    const k1 = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT id FROM approval_requests WHERE arguments->>'name' = 'k1'")).rows[0].id as string,
+    const k1 = await withClient(
+      fixture.database.url,
+      async (db) =>
+        (await db.query("SELECT id FROM approval_requests WHERE arguments->>'name' = 'k1'")).rows[0]
+          .id as string,
     );
-    const approved = spawnSync(process.execPath, [cliPath, "approvals", "approve", k1, "--as", "alice", "--config", fixture.configPath], {
-      cwd: repoRoot,
-      encoding: "utf8",
-    });
+    const approved = spawnSync(
+      process.execPath,
+      [cliPath, "approvals", "approve", k1, "--as", "alice", "--config", fixture.configPath],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+      },
+    );
     expect(approved.status, approved.stderr).toBe(0);
 
     // Nothing ran by itself: the held calls' clients are gone.
@@ -98,7 +128,10 @@ describe("a replica killed with -9 while approvals are pending", () => {
     const redeemed = await returning.callTool({ name: "create_api_key", arguments: { name: "k1" } });
     expect(redeemed.isError).toBeFalsy();
     expect(resultText(redeemed)).toMatch(/sk-live-/);
-    const expiredRetry = await returning.callTool({ name: "manage_hyperpod_stacks", arguments: { operation: "deploy", stack_name: "a" } });
+    const expiredRetry = await returning.callTool({
+      name: "manage_hyperpod_stacks",
+      arguments: { operation: "deploy", stack_name: "a" },
+    });
     expect(resultText(expiredRetry)).toMatch(/expired after 4s/);
     expect(fixture.readCallLog().map((call) => call.tool)).toEqual(["create_api_key"]);
   });

@@ -52,23 +52,45 @@ describe("approvals through Slack, across two replicas", () => {
   const calls = (tool: string) => fixture.readCallLog().filter((call) => call.tool === tool);
 
   /** Posts a signed interaction to a replica, as Slack would. */
-  const interact = (replica: GatewayProcess, payload: Record<string, unknown>, signing: { timestamp?: number; forge?: boolean } = {}) => {
+  const interact = (
+    replica: GatewayProcess,
+    payload: Record<string, unknown>,
+    signing: { timestamp?: number; forge?: boolean } = {},
+  ) => {
     const request = signedSlackRequest(payload, { signingSecret, ...signing });
-    return fetch(`${replica.url}/slack/events`, { method: "POST", headers: request.headers, body: request.body });
+    return fetch(`${replica.url}/slack/events`, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+    });
   };
   const click = (replica: GatewayProcess, actionId: string, approval: PendingApproval, user = alice) =>
-    interact(replica, blockActionPayload({ actionId, approvalId: approval.id, user, channelId: channel, messageTs: approval.ts }));
+    interact(
+      replica,
+      blockActionPayload({
+        actionId,
+        approvalId: approval.id,
+        user,
+        channelId: channel,
+        messageTs: approval.ts,
+      }),
+    );
 
   /** Waits until the request for `name` is posted to Slack, and returns its id and message ts. */
-  const posted = async (tool: string, match: (args: Record<string, unknown>) => boolean): Promise<PendingApproval> => {
+  const posted = async (
+    tool: string,
+    match: (args: Record<string, unknown>) => boolean,
+  ): Promise<PendingApproval> => {
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      const rows = await withClient(fixture.database.url, async (db) =>
-        (
-          await db.query(
-            "SELECT id, arguments, slack_message_ts FROM approval_requests WHERE tool = $1 AND slack_message_ts IS NOT NULL",
-            [tool],
-          )
-        ).rows,
+      const rows = await withClient(
+        fixture.database.url,
+        async (db) =>
+          (
+            await db.query(
+              "SELECT id, arguments, slack_message_ts FROM approval_requests WHERE tool = $1 AND slack_message_ts IS NOT NULL",
+              [tool],
+            )
+          ).rows,
       );
       const row = rows.find((candidate) => match(candidate.arguments));
       if (row) return { id: row.id, ts: row.slack_message_ts };
@@ -76,7 +98,10 @@ describe("approvals through Slack, across two replicas", () => {
     }
     throw new Error(`no Slack message for ${tool}`);
   };
-  const waitForCall = async (method: string, match: (call: FakeSlackCall) => boolean): Promise<FakeSlackCall> => {
+  const waitForCall = async (
+    method: string,
+    match: (call: FakeSlackCall) => boolean,
+  ): Promise<FakeSlackCall> => {
     for (let attempt = 0; attempt < 100; attempt += 1) {
       const found = slack.calls(method).find(match);
       if (found) return found;
@@ -117,9 +142,14 @@ describe("approvals through Slack, across two replicas", () => {
   });
 
   it("posts the request with what is asked, by whom, and Approve / Deny buttons", async () => {
-    const held = agent.callTool({ name: "create_api_key", arguments: { name: "shown", client_secret: "s3cr3t-value-xyz" } });
+    const held = agent.callTool({
+      name: "create_api_key",
+      arguments: { name: "shown", client_secret: "s3cr3t-value-xyz" },
+    });
     const approval = await posted("create_api_key", (args) => args.name === "shown");
-    const message = slack.calls("chat.postMessage").find((call) => JSON.stringify(call.body).includes(approval.id));
+    const message = slack
+      .calls("chat.postMessage")
+      .find((call) => JSON.stringify(call.body).includes(approval.id));
     expect(message?.body.channel).toBe(channel);
     const blocks = JSON.stringify(message?.body.blocks);
     expect(blocks).toContain("create_api_key");
@@ -151,14 +181,24 @@ describe("approvals through Slack, across two replicas", () => {
     const held = agent.callTool({ name: "create_api_key", arguments: { name: "denied-key" } });
     const approval = await posted("create_api_key", (args) => args.name === "denied-key");
     await click(replicaA, "approval_deny", approval, bob);
-    const modal = await waitForCall("views.open", (call) => JSON.stringify(call.body.view).includes(approval.id));
+    const modal = await waitForCall("views.open", (call) =>
+      JSON.stringify(call.body.view).includes(approval.id),
+    );
     expect(modal.body.trigger_id).toBeTruthy();
 
-    const blank = await interact(replicaB, viewSubmissionPayload({ approvalId: approval.id, channelId: channel, reason: null, user: bob }));
+    const blank = await interact(
+      replicaB,
+      viewSubmissionPayload({ approvalId: approval.id, channelId: channel, reason: null, user: bob }),
+    );
     expect(await blank.json()).toMatchObject({ response_action: "errors" });
     const submitted = await interact(
       replicaB,
-      viewSubmissionPayload({ approvalId: approval.id, channelId: channel, reason: "Use the scoped deploy key", user: bob }),
+      viewSubmissionPayload({
+        approvalId: approval.id,
+        channelId: channel,
+        reason: "Use the scoped deploy key",
+        user: bob,
+      }),
     );
     expect(submitted.status).toBe(200);
     const result = await held;
@@ -174,8 +214,10 @@ describe("approvals through Slack, across two replicas", () => {
     await click(replicaB, "approval_approve", approval, mallory);
     const ephemeral = await waitForCall("chat.postEphemeral", (call) => call.body.user === mallory.id);
     expect(String(ephemeral.body.text)).toContain("not an approver");
-    const status = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT status FROM approval_requests WHERE id = $1", [approval.id])).rows[0].status,
+    const status = await withClient(
+      fixture.database.url,
+      async (db) =>
+        (await db.query("SELECT status FROM approval_requests WHERE id = $1", [approval.id])).rows[0].status,
     );
     expect(status).toBe("pending");
     await click(replicaB, "approval_approve", approval, alice);
@@ -185,13 +227,21 @@ describe("approvals through Slack, across two replicas", () => {
   it("rejects forged signatures and replayed old requests without touching the approval", async () => {
     const held = agent.callTool({ name: "create_api_key", arguments: { name: "forgery-target" } });
     const approval = await posted("create_api_key", (args) => args.name === "forgery-target");
-    const payload = blockActionPayload({ actionId: "approval_approve", approvalId: approval.id, user: alice, channelId: channel, messageTs: approval.ts });
+    const payload = blockActionPayload({
+      actionId: "approval_approve",
+      approvalId: approval.id,
+      user: alice,
+      channelId: channel,
+      messageTs: approval.ts,
+    });
     const forged = await interact(replicaB, payload, { forge: true });
     expect(forged.status).toBe(401);
     const replayed = await interact(replicaB, payload, { timestamp: Math.floor(Date.now() / 1000) - 600 });
     expect(replayed.status).toBe(401);
-    const status = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT status FROM approval_requests WHERE id = $1", [approval.id])).rows[0].status,
+    const status = await withClient(
+      fixture.database.url,
+      async (db) =>
+        (await db.query("SELECT status FROM approval_requests WHERE id = $1", [approval.id])).rows[0].status,
     );
     expect(status).toBe("pending");
     expect(calls("create_api_key").filter((call) => call.args.name === "forgery-target")).toHaveLength(0);
@@ -202,24 +252,46 @@ describe("approvals through Slack, across two replicas", () => {
   it("counts a double click once", async () => {
     const held = agent.callTool({ name: "create_api_key", arguments: { name: "double-click" } });
     const approval = await posted("create_api_key", (args) => args.name === "double-click");
-    const responses = await Promise.all([click(replicaA, "approval_approve", approval), click(replicaB, "approval_approve", approval)]);
+    const responses = await Promise.all([
+      click(replicaA, "approval_approve", approval),
+      click(replicaB, "approval_approve", approval),
+    ]);
     expect(responses.map((response) => response.status)).toEqual([200, 200]);
     expect((await held).isError).toBeFalsy();
-    const votes = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT count(*)::int AS n FROM approval_votes WHERE approval_id = $1", [approval.id])).rows[0].n,
+    const votes = await withClient(
+      fixture.database.url,
+      async (db) =>
+        (
+          await db.query("SELECT count(*)::int AS n FROM approval_votes WHERE approval_id = $1", [
+            approval.id,
+          ])
+        ).rows[0].n,
     );
     expect(votes).toBe(1);
     expect(calls("create_api_key").filter((call) => call.args.name === "double-click")).toHaveLength(1);
   });
 
   it("needs both reviewers for quorum 2, even when they click at the same moment", async () => {
-    const held = agent.callTool({ name: "manage_hyperpod_stacks", arguments: { operation: "deploy", stack_name: "quorum" } });
+    const held = agent.callTool({
+      name: "manage_hyperpod_stacks",
+      arguments: { operation: "deploy", stack_name: "quorum" },
+    });
     const approval = await posted("manage_hyperpod_stacks", (args) => args.stack_name === "quorum");
-    await Promise.all([click(replicaA, "approval_approve", approval, alice), click(replicaB, "approval_approve", approval, bob)]);
+    await Promise.all([
+      click(replicaA, "approval_approve", approval, alice),
+      click(replicaB, "approval_approve", approval, bob),
+    ]);
     const result = await held;
     expect(result.isError).toBeFalsy();
-    const row = await withClient(fixture.database.url, async (db) =>
-      (await db.query("SELECT status, (SELECT count(*)::int FROM approval_votes v WHERE v.approval_id = r.id) AS votes FROM approval_requests r WHERE id = $1", [approval.id])).rows[0],
+    const row = await withClient(
+      fixture.database.url,
+      async (db) =>
+        (
+          await db.query(
+            "SELECT status, (SELECT count(*)::int FROM approval_votes v WHERE v.approval_id = r.id) AS votes FROM approval_requests r WHERE id = $1",
+            [approval.id],
+          )
+        ).rows[0],
     );
     expect(row).toEqual({ status: "approved", votes: 2 });
     expect(calls("manage_hyperpod_stacks")).toHaveLength(1);
@@ -237,7 +309,9 @@ describe("approvals through Slack, across two replicas", () => {
   });
   it("after replica A is killed with -9, a click on B still updates Slack and nothing runs by itself", async () => {
     const orphan = await connectAgent(replicaA.url, "sagemaker");
-    const held = orphan.callTool({ name: "create_api_key", arguments: { name: "orphaned" } }).catch((error: unknown) => error);
+    const held = orphan
+      .callTool({ name: "create_api_key", arguments: { name: "orphaned" } })
+      .catch((error: unknown) => error);
     const approval = await posted("create_api_key", (args) => args.name === "orphaned");
     replicaA.process.kill("SIGKILL");
     await orphan.close();
