@@ -66,6 +66,7 @@ const ruleSchema = withCheck(
     when: whenSchema.optional(),
     rate_limit: rateLimitSchema.optional(),
     approval: approvalSchema.optional(),
+    mode: scalar(oneOf(["enforce", "shadow"])).optional(),
   }),
   checkActionOptions,
 ).transform((rule): RuleSpec => ({
@@ -79,6 +80,7 @@ const ruleSchema = withCheck(
   ...(rule.hide !== undefined && { hide: rule.hide }),
   ...(rule.rate_limit !== undefined && { rateLimit: rule.rate_limit }),
   ...(rule.action === "require_approval" && { approval: rule.approval ?? defaultApproval() }),
+  ...(rule.mode !== undefined && { mode: rule.mode }),
 }));
 
 /** The `policy.rules` list, in evaluation order, with unique ids. */

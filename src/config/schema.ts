@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { agentsSchema } from "./agent-schema.js";
+import { adminsSchema, agentsSchema } from "./agent-schema.js";
 import { list, optionalBlock, scalar, scalarOrEnv, strictObject } from "./field-schemas.js";
 import { rulesSchema } from "./rule-schema.js";
 import { byteSize, duration, integer, oneOf, text, url } from "./scalar-kinds.js";
@@ -53,6 +53,7 @@ export function gatewayConfigSchema({ sourcePath, env }: ConfigContext) {
       database: optionalBlock(databaseSchema(env)),
       upstreams: upstreamsSchema(path.dirname(sourcePath)),
       agents: agentsSchema,
+      admins: adminsSchema.default([]),
       policy: optionalBlock(policySchema),
       audit: optionalBlock(auditSchema),
       // An empty `slack:` line means no Slack, like leaving the block out.
@@ -68,6 +69,7 @@ export function gatewayConfigSchema({ sourcePath, env }: ConfigContext) {
     database: config.database,
     upstreams: config.upstreams,
     agents: config.agents,
+    admins: config.admins,
     policy: config.policy,
     audit: config.audit,
     ...(config.slack !== undefined && { slack: config.slack }),
@@ -97,6 +99,7 @@ function databaseSchema(env: NodeJS.ProcessEnv) {
 
 const policySchema = strictObject({
   default: scalar(oneOf(["allow", "deny"])).default("deny"),
+  mode: scalar(oneOf(["enforce", "shadow"])).default("enforce"),
   rules: rulesSchema.default([]),
 });
 
@@ -104,7 +107,8 @@ const auditSchema = strictObject({
   redact_keys: list(scalar(text("a key name")), { expected: "a list of key names" }).default([
     ...DEFAULT_REDACT_KEYS,
   ]),
-}).transform((audit) => ({ redactKeys: audit.redact_keys }));
+  retention_days: scalar(integer(1, 36_500, "a number of days from 1 to 36500")).optional(),
+}).transform((audit) => ({ redactKeys: audit.redact_keys, retentionDays: audit.retention_days ?? null }));
 
 function slackSchema(env: NodeJS.ProcessEnv) {
   return strictObject({

@@ -25,6 +25,9 @@ export interface AgentConfig {
   readonly tokenSha256: string;
 }
 
+/** An admin: same credential shape as an agent, different powers. */
+export type AdminConfig = AgentConfig;
+
 export interface SlackConfig {
   readonly botToken: string;
   readonly signingSecret: string;
@@ -45,10 +48,14 @@ export interface GatewayConfig {
   readonly database: { readonly url: string };
   readonly upstreams: readonly UpstreamConfig[];
   readonly agents: readonly AgentConfig[];
+  /** Holders of admin tokens (admin API, web page); their tokens never authenticate agents. */
+  readonly admins: readonly AdminConfig[];
   readonly policy: PolicySpec;
   readonly audit: {
     /** Argument keys whose values are redacted (case-insensitive substring match). */
     readonly redactKeys: readonly string[];
+    /** Decision records older than this are pruned (behind a verification anchor); null keeps all. */
+    readonly retentionDays: number | null;
   };
   readonly slack?: SlackConfig;
   readonly approvals: {

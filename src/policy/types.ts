@@ -58,11 +58,20 @@ export interface RuleSpec {
   readonly hide?: boolean;
   readonly rateLimit?: RateLimitSpec;
   readonly approval?: ApprovalSpec;
+  /**
+   * `shadow` records what the rule would have decided but lets the call through, so
+   * operators can trial a rule before enforcing it. Defaults to the policy's mode.
+   */
+  readonly mode?: PolicyMode;
 }
+
+export type PolicyMode = "enforce" | "shadow";
 
 export interface PolicySpec {
   readonly default: "allow" | "deny";
   readonly rules: readonly RuleSpec[];
+  /** `shadow` puts every rule (and the default) in shadow mode. Default `enforce`. */
+  readonly mode?: PolicyMode;
 }
 
 /** The facts of one `tools/call` the policy decides on. */

@@ -125,6 +125,11 @@ describe("DecisionLog", () => {
         approval_status: null,
         reviewers: [],
         approval_wait_ms: null,
+        shadow_decision: null,
+        shadow_rule_id: null,
+        seq: null,
+        prev_hash: null,
+        hash: null,
       },
     ]);
     expect(decisionLog.backlog).toBe(0);

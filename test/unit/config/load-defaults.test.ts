@@ -24,8 +24,9 @@ describe("defaults", () => {
       database: { url: "postgresql://from-env/db" },
       upstreams: [{ name: "tools", kind: "stdio", command: "node", args: [], env: {}, cwd: fixturesDir }],
       agents: [{ id: "ci-bot", tokenSha256: sha256("a-token-of-sixteen-plus-chars") }],
-      policy: { default: "deny", rules: [] },
-      audit: { redactKeys: [...DEFAULT_REDACT_KEYS] },
+      admins: [],
+      policy: { default: "deny", mode: "enforce", rules: [] },
+      audit: { redactKeys: [...DEFAULT_REDACT_KEYS], retentionDays: null },
       approvals: { holdMs: 50_000, grantTtlMs: 900_000, progressIntervalMs: 10_000 },
       logLevel: "info",
     } satisfies GatewayConfig);
@@ -49,7 +50,7 @@ describe("defaults", () => {
   it("treats a block whose lines are all commented out like a missing block", () => {
     const config = parseConfig(`${minimalYaml}server:\npolicy:\napprovals:\nslack:\n`, "gateway.yaml", {});
     expect(config.server).toEqual({ host: "0.0.0.0", port: 8080, maxBodyBytes: 4 * 1024 * 1024 });
-    expect(config.policy).toEqual({ default: "deny", rules: [] });
+    expect(config.policy).toEqual({ default: "deny", mode: "enforce", rules: [] });
     expect(config).not.toHaveProperty("slack");
   });
 

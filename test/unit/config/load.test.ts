@@ -43,8 +43,10 @@ describe("loadConfig with a full config", () => {
         { id: "ci-bot", tokenSha256: sha256("ci-bot-token-0123456789") },
         { id: "analyst", tokenSha256: sha256("password") },
       ],
+      admins: [],
       policy: {
         default: "allow",
+        mode: "enforce",
         rules: [
           { id: "hide-admin", tool: "admin_*", action: "deny", hide: true },
           {
@@ -99,7 +101,7 @@ describe("loadConfig with a full config", () => {
           },
         ],
       },
-      audit: { redactKeys: ["ssn", "iban"] },
+      audit: { redactKeys: ["ssn", "iban"], retentionDays: null },
       slack: {
         botToken: "xoxb-123",
         signingSecret: "signing-secret",
