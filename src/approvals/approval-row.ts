@@ -104,6 +104,7 @@ export function toApprovalRequest(row: ApprovalRow): ApprovalRequest {
     requireReasonOnDeny: row.requireReasonOnDeny,
     slackChannel: row.slackChannel,
     slackMessageTs: row.slackMessageTs,
+    slackPostedAt: row.slackPostedAt,
     decidedAt: row.decidedAt,
     decidedBy: row.decidedBy,
     decisionReason: row.decisionReason,

@@ -42,6 +42,7 @@ export interface ApprovalRequest {
   /** Where the request message was posted, once it was. */
   readonly slackChannel: string | null;
   readonly slackMessageTs: string | null;
+  readonly slackPostedAt: Date | null;
   readonly decidedAt: Date | null;
   /** Who made the decision final (the deciding vote's reviewer name, or "timeout"). */
   readonly decidedBy: string | null;

@@ -59,6 +59,7 @@ function approvalRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalRequ
     requireReasonOnDeny: false,
     slackChannel: channelId,
     slackMessageTs: messageTs,
+    slackPostedAt: null,
     decidedAt: null,
     decidedBy: null,
     decisionReason: null,

@@ -29,6 +29,7 @@ function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
     requireReasonOnDeny: false,
     slackChannel: null,
     slackMessageTs: null,
+    slackPostedAt: null,
     decidedAt: null,
     decidedBy: null,
     decisionReason: null,
