@@ -145,7 +145,11 @@ export class ApprovalStore {
   setSlackMessage(id: string, channel: string, ts: string): Promise<void> {
     if (!isUuid(id)) return Promise.resolve();
     return this.#run("record the approval's Slack message", async () => {
-      const data = { slackChannel: storableText(channel), slackMessageTs: storableText(ts), slackPostedAt: new Date() };
+      const data = {
+        slackChannel: storableText(channel),
+        slackMessageTs: storableText(ts),
+        slackPostedAt: new Date(),
+      };
       await this.#prisma.approvalRequest.updateMany({ where: { id }, data });
     });
   }

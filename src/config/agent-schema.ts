@@ -59,10 +59,12 @@ function checkOneCredential(value: unknown): Finding[] {
 
 function checkDistinct(value: unknown, kind: string): Finding[] {
   if (!Array.isArray(value)) return [];
-  const sameIds = findDuplicates(value, (holder) => stringField(holder, "id")).map(({ index, first, key }) => ({
-    path: [index, "id"],
-    message: `duplicate ${kind} id ${JSON.stringify(key)}, already used by ${kind}s[${first}]`,
-  }));
+  const sameIds = findDuplicates(value, (holder) => stringField(holder, "id")).map(
+    ({ index, first, key }) => ({
+      path: [index, "id"],
+      message: `duplicate ${kind} id ${JSON.stringify(key)}, already used by ${kind}s[${first}]`,
+    }),
+  );
   const sameTokens = findDuplicates(value, digestOf).map(({ index, first }) => ({
     path: [index],
     message: `uses the same token as ${kind}s[${first}]; each ${kind} needs its own token`,

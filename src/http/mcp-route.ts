@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { isInitializeRequest, isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { describeError } from "../errors.js";
 import type { CompiledPolicy } from "../policy/index.js";
@@ -62,6 +63,7 @@ export function createMcpRouter(options: McpRouteOptions): Router {
           sendJsonRpcError(res, 404, -32001, "Session not found");
           return;
         }
+        cancelOnDisconnect(session.transport, req.body, res);
         await session.transport.handleRequest(req, res, req.body);
         return;
       }
@@ -99,6 +101,29 @@ async function openSession(
   const transport = options.sessions.createTransport({ agentId, upstream: upstream.name }, () => server);
   await server.connect(transport);
   await transport.handleRequest(req, res, req.body);
+}
+
+/**
+ * A client that drops the stream a request's answer would come on can never receive it
+ * (this gateway keeps no event store for resumption), so the request is cancelled as if
+ * the client had sent `notifications/cancelled`: a held approval is withdrawn rather than
+ * executed for nobody.
+ */
+function cancelOnDisconnect(transport: Transport, body: unknown, res: Response): void {
+  const requestIds = (Array.isArray(body) ? body : [body])
+    .filter(isJSONRPCRequest)
+    .map((request) => request.id);
+  if (requestIds.length === 0) return;
+  res.on("close", () => {
+    if (res.writableFinished) return;
+    for (const requestId of requestIds) {
+      transport.onmessage?.({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId, reason: "the client closed the connection" },
+      });
+    }
+  });
 }
 
 function isInitialize(body: unknown): boolean {

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { CallToolResultSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolResultSchema,
+  ErrorCode as SdkErrorCode,
+  McpError,
+  type CallToolResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { describeError, ErrorCode, isGatewayError } from "../errors.js";
 import { decide, type CompiledPolicy } from "../policy/index.js";
@@ -187,7 +192,7 @@ export class CallGate {
       );
       return result as CallToolResult;
     } catch (error) {
-      if (error instanceof McpError || call.signal.aborted) throw error;
+      if (call.signal.aborted || isRelayedProtocolError(error)) throw error;
       this.deps.logger.warn({ upstream: call.upstream, err: describeError(error) }, "upstream call failed");
       return upstreamErrorResult(call.upstream, describeError(error));
     }
@@ -230,4 +235,17 @@ export class CallGate {
       );
     }
   }
+}
+
+/**
+ * An error the upstream itself answered (unknown tool, invalid params…) is relayed to the
+ * client as is. Connection loss and timeouts are raised locally by the SDK client: the
+ * upstream failed, which the model should read as a tool error, not a protocol fault.
+ */
+function isRelayedProtocolError(error: unknown): boolean {
+  return (
+    error instanceof McpError &&
+    error.code !== SdkErrorCode.ConnectionClosed &&
+    error.code !== SdkErrorCode.RequestTimeout
+  );
 }

@@ -52,7 +52,7 @@ async function pendingIds(fixture: GatewayFixture, tool: string): Promise<string
 }
 
 async function waitForPending(fixture: GatewayFixture, tool: string, count = 1): Promise<string[]> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
     const ids = await pendingIds(fixture, tool);
     if (ids.length >= count) return ids;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -191,6 +191,42 @@ describe("approvals decided from the CLI", () => {
     const late = approvalsCli(fixture, ["approve", String(id), "--as", "alice"]);
     expect(late.stderr).toContain("already cancelled");
     expect(calls("create_api_key").some((call) => call.args.name === "cancelled")).toBe(false);
+  });
+});
+
+describe("a client that disconnects while its call is held", () => {
+  let fixture: GatewayFixture;
+  let gateway: InProcessGateway;
+
+  beforeAll(async () => {
+    fixture = await createGatewayFixture({ policy });
+    gateway = await startInProcessGateway(fixture);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await fixture?.dispose();
+  });
+
+  it("cancels the approval, which then cannot be approved into running", async () => {
+    const client = await connectAgent(gateway.url, "sagemaker");
+    const held = client
+      .callTool({ name: "create_api_key", arguments: { name: "gone" } })
+      .catch((error: unknown) => error);
+    const [id] = await waitForPending(fixture, "create_api_key");
+    await client.close();
+    await held;
+    let status = "pending";
+    for (let attempt = 0; attempt < 50 && status === "pending"; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await withClient(
+        fixture.database.url,
+        async (db) =>
+          (await db.query("SELECT status FROM approval_requests WHERE id = $1", [id])).rows[0].status,
+      );
+    }
+    expect(status).toBe("cancelled");
+    expect(fixture.readCallLog()).toHaveLength(0);
   });
 });
 

@@ -154,6 +154,20 @@ describe("the gateway as an MCP proxy", () => {
     }
   });
 
+  it("respawns a stdio upstream that died, and calls work again", async () => {
+    await stdioClient.callTool({ name: "list_endpoints", arguments: {} });
+    const pid = fixture.readCallLog().at(-1)?.pid;
+    expect(pid).toBeGreaterThan(0);
+    process.kill(Number(pid), "SIGKILL");
+    let result = await stdioClient.callTool({ name: "list_endpoints", arguments: {} });
+    for (let attempt = 0; attempt < 50 && result.isError; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      result = await stdioClient.callTool({ name: "list_endpoints", arguments: {} });
+    }
+    expect(result.isError).toBeFalsy();
+    expect(fixture.readCallLog().at(-1)?.pid).not.toBe(pid);
+  });
+
   it("relays resources and prompts", async () => {
     const { resources } = await stdioClient.listResources();
     expect(resources.map((resource) => resource.uri)).toContain("sagemaker://endpoints");

@@ -40,7 +40,12 @@ describe("the migrated database", () => {
 
     expect(compareShapes(expected, migrated)).toEqual([]);
     // Guards against a comparison of two empty shapes.
-    expect([...expected.tables.keys()]).toEqual(["decisions", "approval_requests", "approval_votes", "audit_anchors"]);
+    expect([...expected.tables.keys()]).toEqual([
+      "decisions",
+      "approval_requests",
+      "approval_votes",
+      "audit_anchors",
+    ]);
     expect(expected.tables.get("decisions")?.size).toBe(23);
     expect(expected.tables.get("approval_requests")?.size).toBe(24);
     expect(expected.tables.get("approval_votes")?.size).toBe(8);
