@@ -2,7 +2,7 @@
 # Starts (or stops) a private Redis and PostgreSQL for the demo and the tests, from the
 # machine's own packages, in a directory of their own and on loopback only.
 #
-#   scripts/local-services.sh install            install redis-server/postgresql from apt if missing
+#   scripts/local-services.sh install [--with-browser]   install redis-server/postgresql (and chromium) from apt if missing
 #   scripts/local-services.sh start DIR [REDIS_PORT PG_PORT]   prints REDIS_URL=... and DATABASE_URL=...
 #   scripts/local-services.sh stop DIR
 set -euo pipefail
@@ -17,19 +17,23 @@ pg_bin() {
 }
 
 have_services() { command -v redis-server >/dev/null 2>&1 && pg_bin >/dev/null; }
+have_browser() { command -v chromium >/dev/null 2>&1; }
 
+# The tests also drive the web page in Debian's Chromium: `install --with-browser`.
 install_services() {
-  have_services && return 0
+  local packages=(redis-server postgresql)
+  [ "${1:-}" = "--with-browser" ] && packages+=(chromium)
+  if have_services && { [ "${1:-}" != "--with-browser" ] || have_browser; }; then return 0; fi
   if [ "$(id -u)" -ne 0 ] && ! sudo -n true 2>/dev/null; then
-    echo "redis-server and postgresql are not installed, and installing them needs root:" >&2
-    echo "  sudo apt-get install -y redis-server postgresql" >&2
+    echo "${packages[*]} are not all installed, and installing them needs root:" >&2
+    echo "  sudo apt-get install -y ${packages[*]}" >&2
     echo "or set REDIS_URL and DATABASE_URL to servers you already run." >&2
     exit 1
   fi
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
-  echo "Installing redis-server and postgresql from apt..." >&2
+  echo "Installing ${packages[*]} from apt..." >&2
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server postgresql >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >&2
 }
 
 # PostgreSQL refuses to run as root; run it as the packages' `postgres` user then.
@@ -69,7 +73,7 @@ stop_services() {
 }
 
 case "${1:-}" in
-  install) install_services ;;
+  install) install_services "${2:-}" ;;
   start) [ -n "${2:-}" ] || { echo "usage: $0 start DIR [REDIS_PORT PG_PORT]" >&2; exit 2; }
     start_services "$2" "${3:-}" "${4:-}" ;;
   stop) [ -n "${2:-}" ] || { echo "usage: $0 stop DIR" >&2; exit 2; }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: the README's test command (`npm test`) and what CI runs.
-# Installs Redis and PostgreSQL from apt when missing (and permitted), builds the CLI that
+# Installs Redis, PostgreSQL and Chromium from apt when missing (and permitted), builds the CLI that
 # the end-to-end tests spawn, checks types, lint and formatting, then runs vitest; the vitest
 # global setup starts private Redis and PostgreSQL servers on free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/local-services.sh install
+bash scripts/local-services.sh install --with-browser
 npm run --silent build
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
