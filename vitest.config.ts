@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export const vitestConfig = defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/.git/**", "test/faults/**"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { ApprovalDecider, ApprovalService, VoteInput, VoteResult } from "./approvals/index.js";
 import { createApprovalService } from "./approvals/index.js";
 import { createRedactor } from "./audit/index.js";
+import { startRetentionSchedule } from "./audit/retention-schedule.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { ApprovalFlow } from "./proxy/approval-flow.js";
 import { createSlackChannel, type SlackChannel } from "./slack/index.js";
@@ -16,12 +17,18 @@ import { createHealthRouter } from "./http/health-route.js";
 import { sendJsonRpcError } from "./http/json-rpc-errors.js";
 import { createMcpRouter } from "./http/mcp-route.js";
 import { SessionRegistry } from "./http/mcp-sessions.js";
-import { compilePolicy, type CompiledPolicy } from "./policy/index.js";
+import { PolicyReloader, type ReloadOutcome, type ReloadTrigger } from "./config/policy-reloader.js";
+import { createMetricsRouter } from "./http/metrics-route.js";
+import { requestIdMiddleware } from "./http/request-id.js";
+import { GatewayMetrics } from "./metrics/gateway-metrics.js";
 import { CallGate } from "./proxy/call-gate.js";
 import { SlidingWindowLimiter } from "./ratelimit/index.js";
 import { createRedisConnection, pingRedis } from "./redis/index.js";
 import { createPrismaClient, DecisionLog } from "./store/index.js";
 import { UpstreamConnection } from "./upstream/index.js";
+import { createUiRouter } from "./ui/index.js";
+import { DecisionQueries } from "./audit/decision-queries.js";
+import { createAdminApi } from "./http/admin-api.js";
 import { gatewayVersion } from "./version.js";
 
 export interface RunningGateway {
@@ -29,6 +36,8 @@ export interface RunningGateway {
   readonly url: string;
   readonly port: number;
   readonly decisionLog: DecisionLog;
+  /** Re-reads the config file and applies its policy if valid (the CLI calls it on SIGHUP). */
+  reloadPolicy(trigger: ReloadTrigger): ReloadOutcome;
   close(): Promise<void>;
 }
 
@@ -41,19 +50,30 @@ const probeTimeoutMs = 1_000;
  * starts listening. Nothing else in the gateway reads configuration or the environment.
  */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const policy: CompiledPolicy = compilePolicy(config.policy);
+  const livePolicy = new PolicyReloader({
+    config,
+    logger,
+    onReloaded: () => sessions.notifyToolsChanged(),
+  });
   const redis = createRedisConnection(config.redis.url, {
     name: "gateway",
     purpose: "commands",
     onError: (error) => logger.warn({ err: describeError(error) }, "redis connection error"),
   });
   const prisma = createPrismaClient(config.database.url);
+  const metrics = new GatewayMetrics({
+    countPendingApprovals: () => prisma.approvalRequest.count({ where: { status: "pending" } }),
+  });
   const redact = createRedactor({ keys: config.audit.redactKeys });
   const decisionLog = new DecisionLog({
     prisma,
     redact,
     onError: (error) => logger.warn({ err: describeError(error) }, "decision log write failed; will retry"),
   });
+  const retention =
+    config.audit.retentionDays === null
+      ? undefined
+      : startRetentionSchedule({ prisma, retentionDays: config.audit.retentionDays, logger });
   const upstreams = new Map(
     config.upstreams.map((upstream) => [upstream.name, new UpstreamConnection({ config: upstream, logger })]),
   );
@@ -61,7 +81,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
   const approvals = await startApprovals(config, { prisma, redis, redact, logger });
   const gate = new CallGate({
-    policy: () => policy,
+    policy: () => livePolicy.current,
     rateLimiter: new SlidingWindowLimiter(redis, { keyPrefix: `${config.redis.keyPrefix}:` }),
     decisionLog,
     upstream: (name) => upstreams.get(name),
@@ -73,11 +93,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     onApprovedCallDone: (approvalId, outcome) => approvals.service.recordExecution(approvalId, outcome),
     logger,
     upstreamTimeoutMs: upstreamCallTimeoutMs,
+    onDecision: (entry) => metrics.observeDecision(entry),
   });
   const sessions = new SessionRegistry({ idleTimeoutMs: sessionIdleMs, logger });
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestIdMiddleware(logger));
   // Bolt verifies Slack signatures over the raw body: it must come before any body parser.
   if (approvals.slack) app.use(approvals.slack.router);
   app.use(
@@ -86,15 +108,36 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: "postgres", check: () => pingDatabase(() => prisma.$queryRaw`SELECT 1`) },
     ]),
   );
+  app.use(createMetricsRouter(metrics, logger));
   app.use(
     createMcpRouter({
       upstreams,
       agents: new AgentDirectory(config.agents),
       sessions,
       gate,
-      policy: () => policy,
+      policy: () => livePolicy.current,
       maxBodyBytes: config.server.maxBodyBytes,
       version: gatewayVersion,
+      logger,
+    }),
+  );
+  const decisionQueries = new DecisionQueries(prisma, approvals.service);
+  app.use(
+    "/api",
+    createAdminApi({
+      admins: config.admins,
+      agents: config.agents,
+      decisions: decisionQueries,
+      approvals: approvals.service,
+      logger,
+    }),
+  );
+  app.use(
+    "/ui",
+    createUiRouter({
+      admins: config.admins,
+      approvals: approvals.service,
+      queries: decisionQueries,
       logger,
     }),
   );
@@ -105,12 +148,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const port = (server.address() as AddressInfo).port;
   const host = config.server.host === "0.0.0.0" ? "127.0.0.1" : config.server.host;
   logger.info({ port, upstreams: [...upstreams.keys()] }, "gateway listening");
+  livePolicy.watch();
 
   return {
     url: `http://${host}:${port}`,
     port,
     decisionLog,
+    reloadPolicy: (trigger) => livePolicy.reload(trigger),
     close: async () => {
+      livePolicy.close();
       await sessions.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -119,8 +165,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await decisionLog.close().catch((error: unknown) => {
         logger.error({ err: describeError(error), pending: decisionLog.backlog }, "decision log not flushed");
       });
+      await retention?.stop();
       await prisma.$disconnect();
       redis.disconnect();
+      metrics.close();
     },
   };
 }
@@ -180,7 +228,8 @@ class LateBoundDecider implements ApprovalDecider {
   }
 
   private bound(): ApprovalDecider {
-    if (!this.target) throw new GatewayError(ErrorCode.ApprovalUnavailable, "the approval service is not started");
+    if (!this.target)
+      throw new GatewayError(ErrorCode.ApprovalUnavailable, "the approval service is not started");
     return this.target;
   }
 }

@@ -20,7 +20,8 @@ export function argumentsHash(args: unknown): string {
 function sortKeys(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const source = value as Record<string, unknown>;
-  const sorted: Record<string, unknown> = {};
+  // No prototype: a `__proto__` argument key must be kept as data, not hit the setter.
+  const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(source).sort()) sorted[key] = source[key];
   return sorted;
 }

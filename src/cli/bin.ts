@@ -2,6 +2,9 @@
 import { Command } from "commander";
 import { gatewayVersion } from "../version.js";
 import { decideApproval, listApprovals } from "./approvals-command.js";
+import { registerAuditQueryCommands } from "./audit-command.js";
+import { runAuditPruneCommand, type AuditPruneOptions } from "./audit-prune-command.js";
+import { runAuditVerifyCommand, type AuditVerifyOptions } from "./audit-verify-command.js";
 import { runMigrateCommand } from "./migrate-command.js";
 import { runPolicyTestCommand } from "./policy-test-command.js";
 import { reportFailure } from "./report-failure.js";
@@ -58,6 +61,25 @@ for (const vote of ["approve", "deny"] as const) {
       decideApproval(vote, id, options),
     );
 }
+
+// The audit subcommands (list, show, export, verify) hang off this command.
+const audit = program.command("audit").description("query, export and verify the decision log");
+registerAuditQueryCommands(audit);
+audit
+  .command("verify")
+  .description("check the decision log's hash chain; exit 1 at the first altered, deleted or inserted record")
+  .option("-c, --config <file>", "take database.url from this config file instead of DATABASE_URL")
+  .option("--database-url <url>", "database to verify (default: DATABASE_URL)")
+  .option("--batch-size <n>", "records read per query", "1000")
+  .option("--expect-head <seq:hash>", "head printed by an earlier run: detects records deleted at the end")
+  .action((options: AuditVerifyOptions) => runAuditVerifyCommand(options));
+audit
+  .command("prune")
+  .description("delete decision records older than a duration, leaving a verification anchor")
+  .requiredOption("--older-than <duration>", "e.g. 90d")
+  .option("-c, --config <file>", "take database.url from this config file instead of DATABASE_URL")
+  .option("--database-url <url>", "database to prune (default: DATABASE_URL)")
+  .action((options: AuditPruneOptions) => runAuditPruneCommand(options));
 
 type PolicyTestOptions = Parameters<typeof runPolicyTestCommand>[0];
 

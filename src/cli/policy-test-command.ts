@@ -1,6 +1,6 @@
 import { loadConfig } from "../config/index.js";
 import { ErrorCode, GatewayError } from "../errors.js";
-import { compilePolicy, decide, explainDecision, isToolHidden } from "../policy/index.js";
+import { compilePolicy, evaluate, explainDecision, isToolHidden } from "../policy/index.js";
 
 export interface PolicyTestOptions {
   readonly config: string;
@@ -28,10 +28,11 @@ export function runPolicyTestCommand(options: PolicyTestOptions): void {
     agentId: options.agent,
     args: parseArgs(options.args),
   };
-  const decision = decide(policy, call);
+  const { decision, shadow } = evaluate(policy, call);
   console.log(`decision: ${decision.action}`);
   console.log(`rule:     ${decision.rule ? decision.rule.id : "(default)"}`);
   console.log(`detail:   ${explainDecision(decision)}`);
+  if (shadow) console.log(`shadow:   ${explainDecision(shadow.decision)} (recorded, not enforced)`);
   if (isToolHidden(policy, { upstream: call.upstream, tool: call.tool, agentId: call.agentId })) {
     console.log("listing:  hidden from tools/list");
   }

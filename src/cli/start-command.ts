@@ -3,7 +3,10 @@ import { describeError } from "../errors.js";
 import { startGateway } from "../gateway.js";
 import { createLogger } from "../logging.js";
 
-/** Runs the gateway until SIGINT or SIGTERM, then drains: sessions close, the decision log flushes. */
+/**
+ * Runs the gateway until SIGINT or SIGTERM, then drains: sessions close, the decision log
+ * flushes. SIGHUP re-reads the config file and applies its policy.
+ */
 export async function runStartCommand(options: { config: string }): Promise<void> {
   const config = loadConfig(options.config);
   const logger = createLogger(config.logLevel);
@@ -23,4 +26,8 @@ export async function runStartCommand(options: { config: string }): Promise<void
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Only the policy is reloaded; the reloader names other changed sections that need a restart.
+  process.on("SIGHUP", () => {
+    if (!stopping) gateway.reloadPolicy("SIGHUP");
+  });
 }

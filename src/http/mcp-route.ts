@@ -73,7 +73,8 @@ export function createMcpRouter(options: McpRouteOptions): Router {
       }
       await openSession(options, upstream, agentId, req, res);
     } catch (error) {
-      options.logger.error({ err: describeError(error) }, "MCP request failed");
+      const logger = (res.locals.logger as Logger | undefined) ?? options.logger;
+      logger.error({ err: describeError(error) }, "MCP request failed");
       if (!res.headersSent) sendJsonRpcError(res, 500, -32603, "Internal error");
     }
   });

@@ -68,6 +68,16 @@ export class SessionRegistry {
     return transport;
   }
 
+  /**
+   * Sends `notifications/tools/list_changed` to every open session (on its standalone SSE
+   * stream), so clients refetch `tools/list` after the policy changed what is hidden.
+   */
+  notifyToolsChanged(): void {
+    for (const session of this.sessions.values()) {
+      void session.server.sendToolListChanged().catch(() => undefined);
+    }
+  }
+
   async closeAll(): Promise<void> {
     const sessions = [...this.sessions.values()];
     clearInterval(this.sweeper);

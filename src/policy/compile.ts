@@ -2,7 +2,7 @@ import { ErrorCode, GatewayError } from "../errors.js";
 import { compileWhen, type CompiledCondition } from "./conditions.js";
 import { decisionForDefault, decisionForRule } from "./decisions.js";
 import { compileGlob, type NameMatcher } from "./glob.js";
-import type { Decision, PolicySpec, RuleRef, RuleSpec } from "./types.js";
+import type { Decision, PolicyMode, PolicySpec, RuleRef, RuleSpec } from "./types.js";
 
 export interface CompiledRule {
   readonly ref: RuleRef;
@@ -15,6 +15,8 @@ export interface CompiledRule {
   readonly conditions: readonly CompiledCondition[];
   /** What the rule decides whenever it matches. */
   readonly decision: Decision;
+  /** A shadow rule is only recorded, never enforced (its own `mode`, else the policy's). */
+  readonly shadow: boolean;
 }
 
 /** A policy with every glob, regex and decision prepared, ready for {@link decide}. */
@@ -22,6 +24,8 @@ export interface CompiledPolicy {
   readonly spec: PolicySpec;
   readonly rules: readonly CompiledRule[];
   readonly defaultDecision: Decision;
+  /** `policy.mode: shadow`: the default is recorded but not enforced, and unmatched calls are allowed. */
+  readonly shadowDefault: boolean;
 }
 
 const POLICY_KEY = "policy";
@@ -37,14 +41,16 @@ export function compilePolicy(spec: PolicySpec): CompiledPolicy {
   if (!Array.isArray(spec.rules)) {
     throw new GatewayError(ErrorCode.PolicyInvalid, `${POLICY_KEY}.rules: expected a list of rules`);
   }
+  const policyMode = requireMode(spec.mode ?? "enforce", `${POLICY_KEY}.mode`);
   return Object.freeze({
     spec,
-    rules: Object.freeze(spec.rules.map(compileRule)),
+    rules: Object.freeze(spec.rules.map((rule, index) => compileRule(rule, index, policyMode))),
     defaultDecision: decisionForDefault(spec.default, `${POLICY_KEY}.default`),
+    shadowDefault: policyMode === "shadow",
   });
 }
 
-function compileRule(rule: RuleSpec, index: number): CompiledRule {
+function compileRule(rule: RuleSpec, index: number, policyMode: PolicyMode): CompiledRule {
   const keyPath = `${POLICY_KEY}.rules[${index}]`;
   if (typeof rule.id !== "string" || rule.id === "") {
     throw new GatewayError(ErrorCode.PolicyInvalid, `${keyPath}.id: expected a non-empty string`);
@@ -58,7 +64,16 @@ function compileRule(rule: RuleSpec, index: number): CompiledRule {
     matchesAgent: compileOptionalGlob(rule.agent, `${keyPath}.agent`),
     conditions: Object.freeze(compileWhen(rule.when, `${keyPath}.when`)),
     decision: decisionForRule(rule, ref, keyPath),
+    shadow: requireMode(rule.mode ?? policyMode, `${keyPath}.mode`) === "shadow",
   });
+}
+
+function requireMode(mode: unknown, keyPath: string): PolicyMode {
+  if (mode === "enforce" || mode === "shadow") return mode;
+  throw new GatewayError(
+    ErrorCode.PolicyInvalid,
+    `${keyPath}: unknown mode ${JSON.stringify(mode)} (expected enforce or shadow)`,
+  );
 }
 
 function compileOptionalGlob(glob: string | undefined, keyPath: string): NameMatcher {

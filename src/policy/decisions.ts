@@ -1,5 +1,5 @@
 import { ErrorCode, GatewayError } from "../errors.js";
-import type { ApprovalSpec, Decision, PolicySpec, RuleRef, RuleSpec } from "./types.js";
+import type { ApprovalSpec, Decision, PolicyAction, PolicySpec, RuleRef, RuleSpec } from "./types.js";
 
 /** Used by `require_approval` rules that set no `approval` block. */
 export const DEFAULT_APPROVAL: ApprovalSpec = Object.freeze({
@@ -72,4 +72,9 @@ export function decisionForDefault(policyDefault: PolicySpec["default"], keyPath
 
 function freezeApproval(approval: ApprovalSpec): ApprovalSpec {
   return Object.freeze({ ...approval, approvers: Object.freeze([...approval.approvers]) });
+}
+
+/** The action as a policy author writes it: a counted allow is `rate_limit`. */
+export function policyActionOf(decision: Decision): PolicyAction {
+  return decision.action === "allow" && decision.rateLimit ? "rate_limit" : decision.action;
 }

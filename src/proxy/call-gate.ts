@@ -7,10 +7,11 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { describeError, ErrorCode, isGatewayError } from "../errors.js";
-import { decide, type CompiledPolicy } from "../policy/index.js";
+import { evaluate, policyActionOf, type CompiledPolicy, type Evaluation } from "../policy/index.js";
 import type { Decision, RateLimitSpec } from "../policy/types.js";
 import { rateLimitKey } from "../ratelimit/index.js";
 import type { RateLimitOutcome } from "../ratelimit/index.js";
+import { requestLogger } from "../http/request-id.js";
 import type { DecisionRecord } from "../store/index.js";
 import type { UpstreamConnection } from "../upstream/index.js";
 import type { ApprovalFlow, ApprovalVerdict } from "./approval-flow.js";
@@ -29,6 +30,8 @@ export interface CallGateDependencies {
   readonly logger: Logger;
   /** Longest an upstream call may run; progress notifications reset the clock. */
   readonly upstreamTimeoutMs: number;
+  /** Told every decision record, whether or not the log accepted it (metrics). */
+  readonly onDecision?: (entry: DecisionRecord) => void;
 }
 
 /** One intercepted `tools/call`, with what is needed to answer the waiting client. */
@@ -60,21 +63,23 @@ export class CallGate {
 
   async handle(call: ToolCallRequest): Promise<CallToolResult> {
     const startedAt = performance.now();
-    const decision = decide(this.deps.policy(), call);
+    // Shadow rules are only recorded: the gate enforces `decision` alone.
+    const evaluation = evaluate(this.deps.policy(), call);
+    const { decision } = evaluation;
     const screened = await this.screen(call, decision);
     if (screened.result) {
-      this.record(call, decision, screened.verdict, startedAt, null, null);
+      this.record(call, evaluation, screened.verdict, startedAt, null, null);
       return screened.result;
     }
     if (decision.action !== "require_approval")
-      return this.forward(call, decision, screened.verdict, startedAt);
+      return this.forward(call, evaluation, screened.verdict, startedAt);
 
     const approval = await this.holdForApproval(call, decision);
     if ("result" in approval) {
-      this.record(call, decision, approval.verdict, startedAt, null, null);
+      this.record(call, evaluation, approval.verdict, startedAt, null, null);
       return approval.result;
     }
-    return this.forward(call, decision, approval.verdict, startedAt, approval.approvalId);
+    return this.forward(call, evaluation, approval.verdict, startedAt, approval.approvalId);
   }
 
   /** Everything that may stop the call before it is held or forwarded. */
@@ -157,7 +162,7 @@ export class CallGate {
 
   private async forward(
     call: ToolCallRequest,
-    decision: Decision,
+    evaluation: Evaluation,
     verdict: Verdict,
     startedAt: number,
     approvalId?: string,
@@ -170,7 +175,7 @@ export class CallGate {
       return result;
     } finally {
       // A relayed protocol error or a cancelled call still leaves exactly one record.
-      this.record(call, decision, verdict, startedAt, outcome, performance.now() - upstreamStartedAt);
+      this.record(call, evaluation, verdict, startedAt, outcome, performance.now() - upstreamStartedAt);
       if (approvalId) void this.deps.onApprovedCallDone?.(approvalId, outcome).catch(() => undefined);
     }
   }
@@ -193,7 +198,10 @@ export class CallGate {
       return result as CallToolResult;
     } catch (error) {
       if (call.signal.aborted || isRelayedProtocolError(error)) throw error;
-      this.deps.logger.warn({ upstream: call.upstream, err: describeError(error) }, "upstream call failed");
+      requestLogger(this.deps.logger).warn(
+        { upstream: call.upstream, err: describeError(error) },
+        "upstream call failed",
+      );
       return upstreamErrorResult(call.upstream, describeError(error));
     }
   }
@@ -204,7 +212,7 @@ export class CallGate {
 
   private record(
     call: ToolCallRequest,
-    decision: Decision,
+    { decision, shadow }: Evaluation,
     verdict: Verdict,
     startedAt: number,
     outcome: "ok" | "error" | null,
@@ -223,14 +231,17 @@ export class CallGate {
       outcome,
       latencyMs: Math.round(performance.now() - startedAt),
       upstreamLatencyMs: upstreamLatencyMs === null ? null : Math.round(upstreamLatencyMs),
+      shadowDecision: shadow ? policyActionOf(shadow.decision) : null,
+      shadowRuleId: shadow?.ruleId ?? null,
       ...verdict,
     };
+    this.deps.onDecision?.(entry);
     try {
       this.deps.decisionLog.record(entry);
     } catch (error) {
       // The call already ran or was refused; the backlog guard stops the next ones.
-      this.deps.logger.error(
-        { err: describeError(error), requestId: call.requestId },
+      requestLogger(this.deps.logger).error(
+        { err: describeError(error), rpcRequestId: call.requestId },
         "decision not recorded",
       );
     }

@@ -1,5 +1,6 @@
 import { describeError, ErrorCode, GatewayError } from "../errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { appendToDecisionChain } from "./chained-insert.js";
 import { toDecisionRow, type DecisionRecord, type DecisionRow } from "./decision-row.js";
 
 export type { DecisionRecord };
@@ -29,6 +30,8 @@ const firstRetryDelayMs = 100;
 /**
  * The write side of the decision log. `record` only redacts and enqueues, so the call path
  * never waits on Postgres; rows are written in order, in batches, by one writer at a time.
+ * Each batch is appended to the tamper-evident chain in one transaction under the chain
+ * lock, so replicas writing at once still form one linear chain (see audit/chain.ts).
  * A failed batch is retried with capped backoff until it is written (inserts skip ids that
  * already exist, so a retry after an unseen success duplicates nothing). When the backlog
  * is full the log refuses records, and the gateway refuses calls it cannot record.
@@ -132,8 +135,9 @@ export class DecisionLog {
     const batch = this.#queue.slice(0, this.#batchSize);
     const last = batch.at(-1);
     if (last === undefined) return true;
+    const rows = batch.map((pending) => pending.row);
     try {
-      await this.#prisma.decision.createMany({ data: batch.map((p) => p.row), skipDuplicates: true });
+      await appendToDecisionChain(this.#prisma, rows);
     } catch (error) {
       this.#consecutiveFailures += 1;
       this.#lastError = error;

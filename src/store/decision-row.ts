@@ -27,6 +27,10 @@ export interface DecisionRecord {
   reviewers?: readonly string[];
   /** How long the call was held waiting for people. */
   approvalWaitMs?: number | null;
+  /** What a shadow rule would have done instead (`allow`, `deny`, `rate_limit`, `require_approval`). */
+  shadowDecision?: string | null;
+  /** The shadow rule; null when there is none or the shadowed policy default decided. */
+  shadowRuleId?: string | null;
 }
 
 export type DecisionRow = Prisma.DecisionCreateManyInput;
@@ -72,6 +76,8 @@ export function toDecisionRow(record: DecisionRecord, redact: (value: unknown) =
     approvalStatus: record.approvalStatus ?? null,
     reviewers: (record.reviewers ?? []).map(text),
     approvalWaitMs: optionalInt4(record.approvalWaitMs ?? null),
+    shadowDecision: optionalText(record.shadowDecision ?? null),
+    shadowRuleId: optionalText(record.shadowRuleId ?? null),
   };
 }
 

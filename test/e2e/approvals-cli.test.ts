@@ -51,10 +51,22 @@ async function pendingIds(fixture: GatewayFixture, tool: string): Promise<string
   );
 }
 
-async function waitForPending(fixture: GatewayFixture, tool: string, count = 1): Promise<string[]> {
+/** The pending request for `tool`; fails fast, with the answer, if the held call ends first. */
+async function waitForPending(
+  fixture: GatewayFixture,
+  tool: string,
+  held?: Promise<unknown>,
+): Promise<string[]> {
+  let ended: { value: unknown } | undefined;
+  void held?.then(
+    (value) => (ended = { value }),
+    (error: unknown) => (ended = { value: error }),
+  );
   for (let attempt = 0; attempt < 300; attempt += 1) {
     const ids = await pendingIds(fixture, tool);
-    if (ids.length >= count) return ids;
+    if (ids.length > 0) return ids;
+    if (ended)
+      throw new Error(`the call ended before its approval was pending: ${JSON.stringify(ended.value)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no pending approval for ${tool}`);
@@ -91,7 +103,7 @@ describe("approvals decided from the CLI", () => {
         resetTimeoutOnProgress: true,
       },
     );
-    const [id] = await waitForPending(fixture, "create_api_key");
+    const [id] = await waitForPending(fixture, "create_api_key", held);
     expect(calls("create_api_key")).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(progress.length).toBeGreaterThanOrEqual(2);
@@ -128,7 +140,7 @@ describe("approvals decided from the CLI", () => {
 
   it("returns the reviewer's reason when an operator denies, and requires one when the rule says so", async () => {
     const held = client.callTool({ name: "create_api_key", arguments: { name: "too-broad" } });
-    const [id] = await waitForPending(fixture, "create_api_key");
+    const [id] = await waitForPending(fixture, "create_api_key", held);
     const withoutReason = approvalsCli(fixture, ["deny", String(id), "--as", "carol"]);
     expect(withoutReason.status).toBe(1);
     expect(withoutReason.stderr).toContain("requires a reason");
@@ -175,7 +187,7 @@ describe("approvals decided from the CLI", () => {
         signal: controller.signal,
       })
       .catch((error: unknown) => error);
-    const [id] = await waitForPending(fixture, "create_api_key");
+    const [id] = await waitForPending(fixture, "create_api_key", held);
     controller.abort();
     await held;
     let status = "pending";
@@ -213,7 +225,7 @@ describe("a client that disconnects while its call is held", () => {
     const held = client
       .callTool({ name: "create_api_key", arguments: { name: "gone" } })
       .catch((error: unknown) => error);
-    const [id] = await waitForPending(fixture, "create_api_key");
+    const [id] = await waitForPending(fixture, "create_api_key", held);
     await client.close();
     await held;
     let status = "pending";

@@ -39,6 +39,7 @@ describe("ApprovalStore", () => {
         status: "pending",
         slackChannel: null,
         slackMessageTs: null,
+        slackPostedAt: null,
         decidedAt: null,
         decidedBy: null,
         decisionReason: null,

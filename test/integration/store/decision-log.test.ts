@@ -127,9 +127,10 @@ describe("DecisionLog", () => {
         approval_wait_ms: null,
         shadow_decision: null,
         shadow_rule_id: null,
-        seq: null,
-        prev_hash: null,
-        hash: null,
+        // The first record of the chain: linked to genesis.
+        seq: "1",
+        prev_hash: "0".repeat(64),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
     expect(decisionLog.backlog).toBe(0);

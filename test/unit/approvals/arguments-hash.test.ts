@@ -55,4 +55,11 @@ describe("argumentsHash", () => {
     expect(argumentsHash(value)).toBe(sha256('{"emoji":"👍🏽","名前":"Zoë 🚀"}'));
     expect(argumentsHash({ text: "e\u0301" })).not.toBe(argumentsHash({ text: "\u00e9" }));
   });
+
+  it("keeps a __proto__ argument key as data", () => {
+    const parsed = JSON.parse('{"__proto__": {"role": "admin"}, "name": "x"}') as unknown;
+    const other = JSON.parse('{"__proto__": {"role": "viewer"}, "name": "x"}') as unknown;
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"role":"admin"},"name":"x"}');
+    expect(argumentsHash(parsed)).not.toBe(argumentsHash(other));
+  });
 });

@@ -1,0 +1,74 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { Logger } from "pino";
+
+const requestIdHeader = "x-request-id";
+// Ids a client or proxy chose are kept only when they cannot forge log lines or headers.
+const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The id of the HTTP request being handled, for code reached through the MCP SDK (the call
+ * gate), which cannot see `res.locals`.
+ */
+const requestScope = new AsyncLocalStorage<{ readonly requestId: string }>();
+
+/**
+ * Gives every HTTP request an id: the caller's `x-request-id` when it is a plain token of at
+ * most 128 characters, otherwise a random UUID. The id is echoed in the response header,
+ * handlers get `res.locals.requestId` and a child logger `res.locals.logger` carrying it, and
+ * each request is logged at debug level when its response ends (method, path, status, time:
+ * never headers, arguments or results).
+ */
+export function requestIdMiddleware(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const requestId = offeredOrNewRequestId(req);
+    const requestLog = logger.child({ requestId });
+    res.locals.requestId = requestId;
+    res.locals.logger = requestLog;
+    res.setHeader(requestIdHeader, requestId);
+    const startedAt = performance.now();
+    res.once("close", () => {
+      const durationMs = Math.round(performance.now() - startedAt);
+      requestLog.debug(
+        { method: req.method, path: req.path, status: res.statusCode, durationMs },
+        "request done",
+      );
+    });
+    requestScope.run({ requestId }, next);
+  };
+}
+
+/**
+ * Gives the request an id and echoes it back, for routers that may run without
+ * {@link requestIdMiddleware}; an id that middleware already assigned is kept.
+ */
+export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
+  const assigned: unknown = res.locals.requestId;
+  const requestId = typeof assigned === "string" ? assigned : offeredOrNewRequestId(req);
+  res.locals.requestId = requestId;
+  res.setHeader(requestIdHeader, requestId);
+  next();
+}
+
+/** The request's id; "unknown" only for a response that bypassed both middlewares. */
+export function requestIdOf(res: Response): string {
+  const requestId: unknown = res.locals.requestId;
+  return typeof requestId === "string" ? requestId : "unknown";
+}
+
+/** The id of the HTTP request this code runs for, if any. */
+export function currentRequestId(): string | undefined {
+  return requestScope.getStore()?.requestId;
+}
+
+/** `logger` with the current HTTP request's id, or `logger` itself outside a request. */
+export function requestLogger(logger: Logger): Logger {
+  const requestId = currentRequestId();
+  return requestId === undefined ? logger : logger.child({ requestId });
+}
+
+function offeredOrNewRequestId(req: Request): string {
+  const offered = req.get(requestIdHeader);
+  return offered !== undefined && saneRequestId.test(offered) ? offered : randomUUID();
+}

@@ -1,0 +1,1 @@
+export { createUiRouter, type UiRouterDeps } from "./ui-router.js";
