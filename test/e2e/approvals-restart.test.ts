@@ -12,6 +12,7 @@ import {
   type GatewayProcess,
 } from "../support/gateway-harness.js";
 import { withClient } from "../support/services.js";
+import { pollUntil } from "../support/wait.js";
 
 const policy = {
   default: "allow",
@@ -36,19 +37,6 @@ async function statuses(fixture: GatewayFixture): Promise<Record<string, string>
     const { rows } = await db.query("SELECT id, status FROM approval_requests");
     return Object.fromEntries(rows.map((row) => [row.id, row.status]));
   });
-}
-
-async function until<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe("a replica killed with -9 while approvals are pending", () => {
@@ -78,7 +66,7 @@ describe("a replica killed with -9 while approvals are pending", () => {
       })),
       ...["k1", "k2"].map((name) => ({ name: "create_api_key", arguments: { name } })),
     ].map((call) => agent.callTool(call).catch((error: unknown) => error));
-    const pending = await until(
+    const pending = await pollUntil(
       () => statuses(fixture),
       (rows) => Object.keys(rows).length === 5,
     );
@@ -91,7 +79,7 @@ describe("a replica killed with -9 while approvals are pending", () => {
     replica = await startGatewayProcess(fixture);
 
     // The 4 s timeouts were scheduled by the dead replica; the new one's worker fires them.
-    const afterTimeouts = await until(
+    const afterTimeouts = await pollUntil(
       () => statuses(fixture),
       (rows) => Object.values(rows).filter((status) => status === "expired").length === 3,
     );

@@ -9,6 +9,7 @@ import {
   type InProcessGateway,
 } from "../support/gateway-harness.js";
 import { startOwnRedis, withClient, type OwnRedis } from "../support/services.js";
+import { pollUntil } from "../support/wait.js";
 
 const policy = {
   default: "allow",
@@ -21,19 +22,6 @@ const policy = {
     },
   ],
 };
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("fail closed when Redis goes away", () => {
   let redis: OwnRedis;
@@ -74,7 +62,7 @@ describe("fail closed when Redis goes away", () => {
     expect((await client.callTool({ name: "list_endpoints", arguments: {} })).isError).toBeFalsy();
 
     await redis.start();
-    const recovered = await eventually(describeCall, (result) => !result.isError);
+    const recovered = await pollUntil(describeCall, (result) => !result.isError, { timeoutMs: 15_000 });
     expect(resultText(recovered)).toContain("ep-alpha");
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
   });
@@ -116,7 +104,7 @@ describe("Postgres outage", () => {
     }
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
     await setConnections(true);
-    const count = await eventually(
+    const count = await pollUntil(
       () =>
         withClient(
           fixture.database.url,

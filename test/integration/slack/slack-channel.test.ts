@@ -8,6 +8,7 @@ import type { ApprovalRequest } from "../../../src/approvals/types.js";
 import type { SlackConfig } from "../../../src/config/types.js";
 import { ErrorCode, GatewayError } from "../../../src/errors.js";
 import { createSlackChannel, renderApprovalRequest, type SlackChannel } from "../../../src/slack/index.js";
+import { approvalRequestFixture } from "../../support/approval-request.js";
 import { startFakeSlackApi, type FakeSlackApi } from "../../support/fake-slack-api.js";
 import {
   blockActionPayload,
@@ -39,35 +40,13 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
 let counter = 0;
 function approvalRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
   counter += 1;
-  const createdAt = new Date();
-  return {
+  return approvalRequestFixture({
     id: `apr_${counter}`,
-    createdAt,
-    expiresAt: new Date(createdAt.getTime() + 10 * 60_000),
-    status: "pending",
-    agentId: "release-bot",
-    sessionId: "s1",
-    upstream: "github",
-    tool: "merge_pull_request",
-    arguments: { repo: "acme/api", number: 42 },
-    argumentsHash: "0".repeat(64),
-    ruleId: "merges-need-review",
-    channel: null,
-    approvers: [],
-    quorum: 1,
-    onTimeout: "deny",
-    requireReasonOnDeny: false,
+    createdAt: new Date(),
     slackChannel: channelId,
     slackMessageTs: messageTs,
-    slackPostedAt: null,
-    decidedAt: null,
-    decidedBy: null,
-    decisionReason: null,
-    deliveredAt: null,
-    executionOutcome: null,
-    votes: [],
     ...overrides,
-  };
+  });
 }
 
 describe("createSlackChannel", () => {

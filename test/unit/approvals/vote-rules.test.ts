@@ -6,38 +6,22 @@ import {
   timeoutVerdict,
   verdictAfterVote,
 } from "../../../src/approvals/vote-rules.js";
+import { approvalRequestFixture } from "../../support/approval-request.js";
 
 const now = new Date("2026-11-26T12:00:00.000Z");
 
 function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
-  return {
-    id: "5a4f7b8e-2f0c-4d1e-9a51-3c2b1a0f9e8d",
+  return approvalRequestFixture({
     createdAt: new Date("2026-11-26T11:59:00.000Z"),
     expiresAt: new Date("2026-11-26T12:05:00.000Z"),
-    status: "pending",
     agentId: "ci-bot",
     sessionId: null,
     upstream: "sagemaker",
     tool: "delete_endpoint",
     arguments: { name: "prod" },
-    argumentsHash: "0".repeat(64),
     ruleId: "prod-deletes",
-    channel: null,
-    approvers: [],
-    quorum: 1,
-    onTimeout: "deny",
-    requireReasonOnDeny: false,
-    slackChannel: null,
-    slackMessageTs: null,
-    slackPostedAt: null,
-    decidedAt: null,
-    decidedBy: null,
-    decisionReason: null,
-    deliveredAt: null,
-    executionOutcome: null,
-    votes: [],
     ...overrides,
-  };
+  });
 }
 
 function vote(overrides: Partial<VoteInput> = {}): VoteInput {

@@ -1,40 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ApprovalRequest, ApprovalVote } from "../../../src/approvals/types.js";
 import { renderApprovalRequest, renderDenyModal, type KnownBlock } from "../../../src/slack/index.js";
+import { approvalRequestFixture } from "../../support/approval-request.js";
 
 const createdAt = new Date("2030-01-02T10:00:00.000Z");
 const expiresAt = new Date("2030-01-02T10:10:00.000Z");
 const now = new Date("2030-01-02T10:03:00.000Z");
 
 function request(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
-  return {
-    id: "apr_7f3a",
-    createdAt,
-    expiresAt,
-    status: "pending",
-    agentId: "release-bot",
-    sessionId: "s1",
-    upstream: "github",
-    tool: "merge_pull_request",
-    arguments: { repo: "acme/api", number: 42 },
-    argumentsHash: "0".repeat(64),
-    ruleId: "merges-need-review",
-    channel: null,
-    approvers: [],
-    quorum: 1,
-    onTimeout: "deny",
-    requireReasonOnDeny: false,
-    slackChannel: null,
-    slackMessageTs: null,
-    slackPostedAt: null,
-    decidedAt: null,
-    decidedBy: null,
-    decisionReason: null,
-    deliveredAt: null,
-    executionOutcome: null,
-    votes: [],
-    ...overrides,
-  };
+  return approvalRequestFixture({ id: "apr_7f3a", createdAt, expiresAt, ...overrides });
 }
 
 function vote(overrides: Partial<ApprovalVote>): ApprovalVote {

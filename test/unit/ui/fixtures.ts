@@ -1,6 +1,7 @@
 import type { ApprovalRequest } from "../../../src/approvals/types.js";
 import type { DecisionDetail } from "../../../src/audit/decision-query-types.js";
 import type { PageContext } from "../../../src/ui/layout.js";
+import { approvalRequestFixture } from "../../support/approval-request.js";
 
 export const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)>"'&`;
 
@@ -12,34 +13,19 @@ export const context: PageContext = {
 };
 
 export function pendingRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
-  return {
+  return approvalRequestFixture({
     id: "7d1c1c1e-2f1a-4a55-9a59-0d6f5f1b2c3d",
     createdAt: new Date("2024-05-01T10:00:00Z"),
     expiresAt: new Date("2024-05-01T10:10:00Z"),
-    status: "pending",
     agentId: "ci-bot",
     sessionId: null,
     upstream: "sagemaker",
     tool: "create_api_key",
     arguments: { name: "deploy" },
-    argumentsHash: "0".repeat(64),
     ruleId: "approve-credentials",
-    channel: null,
-    approvers: [],
-    quorum: 1,
-    onTimeout: "deny",
     requireReasonOnDeny: true,
-    slackChannel: null,
-    slackMessageTs: null,
-    slackPostedAt: null,
-    decidedAt: null,
-    decidedBy: null,
-    decisionReason: null,
-    deliveredAt: null,
-    executionOutcome: null,
-    votes: [],
     ...overrides,
-  };
+  });
 }
 
 export function decisionDetail(overrides: Partial<DecisionDetail> = {}): DecisionDetail {
