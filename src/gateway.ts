@@ -144,6 +144,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.use((_req, res) => sendJsonRpcError(res, 404, -32601, "Not found"));
 
   const server = createServer(app);
+  // Agents idle between calls: outlive the usual 60 s load-balancer idle timeout so a
+  // client never reuses a connection the gateway is closing at that moment.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await listen(server, config.server.port, config.server.host);
   const port = (server.address() as AddressInfo).port;
   const host = config.server.host === "0.0.0.0" ? "127.0.0.1" : config.server.host;

@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -6,6 +7,7 @@ import { stringify } from "yaml";
 import { loadConfig } from "../../src/config/index.js";
 import { startGateway, type RunningGateway } from "../../src/gateway.js";
 import { createLogger } from "../../src/logging.js";
+import { repoRoot } from "./paths.js";
 
 export const agentId = "bench-agent";
 export const agentToken = "bench-agent-token-0123456789abcdef";
@@ -16,21 +18,35 @@ export interface GatewayFileOptions {
   readonly redisUrl: string;
   readonly keyPrefix: string;
   readonly databaseUrl: string;
+  /** The example upstream over Streamable HTTP at this URL, or `"stdio"`: spawned by the gateway. */
   readonly upstreamUrl: string;
   /** The `policy:` block, in YAML shape (snake_case). */
   readonly policy: Record<string, unknown>;
+  /** The agents; default one, `agentId` with `agentToken`. */
+  readonly agents?: ReadonlyArray<{ readonly id: string; readonly token: string }>;
   /** Further top-level blocks, such as `slack`. */
   readonly extra?: Record<string, unknown>;
 }
 
-/** Writes a gateway config file: one HTTP upstream, one agent, the given policy, info logging. */
+/** As `upstreamUrl`: the gateway spawns the example upstream over stdio, as the peer proxy does. */
+export const stdioUpstream = "stdio";
+
+/** Writes a gateway config file: one upstream, the agents, the given policy, info logging. */
 export function writeGatewayConfig(filePath: string, options: GatewayFileOptions): void {
+  const upstream =
+    options.upstreamUrl === stdioUpstream
+      ? {
+          command: process.execPath,
+          args: [path.join(repoRoot, "examples", "upstream", "server.js")],
+          cwd: repoRoot,
+        }
+      : { url: options.upstreamUrl };
   const document = {
     server: { host: "127.0.0.1", port: options.port },
     redis: { url: options.redisUrl, key_prefix: options.keyPrefix },
     database: { url: options.databaseUrl },
-    upstreams: { [upstreamName]: { url: options.upstreamUrl } },
-    agents: [{ id: agentId, token: agentToken }],
+    upstreams: { [upstreamName]: upstream },
+    agents: options.agents ?? [{ id: agentId, token: agentToken }],
     policy: options.policy,
     // The level a deployment runs at, so the logging cost is part of what is measured.
     log_level: "info",

@@ -5,6 +5,8 @@ import { cliPath, repoRoot } from "./paths.js";
 
 export interface ChildService {
   readonly url: string;
+  /** The process id, e.g. to read its memory from /proc. */
+  readonly pid: number;
   /** The last part of what the process wrote, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -21,10 +23,32 @@ export async function startExampleUpstream(callLogPath?: string): Promise<ChildS
   return awaitService(child, port, `http://127.0.0.1:${port}/mcp`);
 }
 
+export interface NodeProcessOptions {
+  /** Flags for node itself, before the script (e.g. `--import` of a preload). */
+  readonly nodeArgs?: readonly string[];
+  readonly env?: Record<string, string>;
+}
+
 /** The built CLI (`mcp-approval-gateway start`) as a process of its own, on the config's port. */
-export async function startGatewayProcess(configPath: string, port: number): Promise<ChildService> {
-  const child = spawnService([cliPath, "start", "--config", configPath], {});
+export async function startGatewayProcess(
+  configPath: string,
+  port: number,
+  options: NodeProcessOptions = {},
+): Promise<ChildService> {
+  const child = spawnService([...(options.nodeArgs ?? []), cliPath, "start", "--config", configPath], {
+    ...options.env,
+  });
   return awaitService(child, port, `http://127.0.0.1:${port}`, 20_000);
+}
+
+/** Any node script as a service that is ready once `port` accepts connections. */
+export async function startNodeService(
+  args: readonly string[],
+  ready: { port: number; url: string },
+  options: NodeProcessOptions = {},
+): Promise<ChildService> {
+  const child = spawnService([...(options.nodeArgs ?? []), ...args], { ...options.env });
+  return awaitService(child, ready.port, ready.url, 20_000);
 }
 
 function spawnService(args: readonly string[], env: Record<string, string>): ChildProcess {
@@ -48,7 +72,7 @@ async function awaitService(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const service = { url, output: () => output, stop: () => stopProcess(child) };
+  const service = { url, pid: child.pid ?? -1, output: () => output, stop: () => stopProcess(child) };
   try {
     await waitForPort(port, timeoutMs);
   } catch (error) {

@@ -4,7 +4,8 @@ import { ErrorCode, GatewayError } from "../errors.js";
 /** Tests one tool, upstream or agent name against a compiled glob. */
 export type NameMatcher = (name: string) => boolean;
 
-const GLOB_OPTIONS: picomatch.PicomatchOptions = {
+// `fastpaths` is a picomatch option its type declarations leave out.
+const GLOB_OPTIONS: picomatch.PicomatchOptions & { readonly fastpaths: boolean } = {
   // `bash` lets a single `*` cross `/`; `dot` lets it match a leading `.`.
   bash: true,
   dot: true,
@@ -12,6 +13,10 @@ const GLOB_OPTIONS: picomatch.PicomatchOptions = {
   windows: false,
   // `s` so that `*` also crosses a newline: a name must not slip past a deny rule.
   flags: "s",
+  // picomatch's shortcut regexes for file-like globs make some stars match at least one
+  // character and refuse the names `.` and `..` (`.*` missed ".", `***` missed ""); parsing
+  // every glob keeps `*` meaning any run of characters, none included.
+  fastpaths: false,
 };
 
 /**

@@ -59,8 +59,8 @@ async function waitForPending(
 ): Promise<string[]> {
   let ended: { value: unknown } | undefined;
   void held?.then(
-    (value) => (ended = { value }),
-    (error: unknown) => (ended = { value: error }),
+    (value) => (ended = { value: value instanceof Error ? value.message : value }),
+    (error: unknown) => (ended = { value: error instanceof Error ? error.message : error }),
   );
   for (let attempt = 0; attempt < 300; attempt += 1) {
     const ids = await pendingIds(fixture, tool);
