@@ -13,6 +13,7 @@ import {
   type InProcessGateway,
 } from "../support/gateway-harness.js";
 import { withClient } from "../support/services.js";
+import { pollUntil } from "../support/wait.js";
 
 const policy = {
   default: "allow",
@@ -81,7 +82,7 @@ describe("approvals decided from the CLI", () => {
   beforeAll(async () => {
     fixture = await createGatewayFixture({
       policy,
-      extra: { approvals: { hold: "20s", grant_ttl: "5m", progress_interval: "200ms" } },
+      extra: { approvals: { hold: "50s", grant_ttl: "5m", progress_interval: "200ms" } },
     });
     gateway = await startInProcessGateway(fixture);
     client = await connectAgent(gateway.url, "sagemaker");
@@ -105,7 +106,11 @@ describe("approvals decided from the CLI", () => {
     );
     const [id] = await waitForPending(fixture, "create_api_key", held);
     expect(calls("create_api_key")).toHaveLength(0);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await pollUntil(
+      async () => progress.length,
+      (count) => count >= 2,
+      { timeoutMs: 15_000 },
+    );
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress[0]).toContain(`Waiting for human approval (request ${id})`);
 
