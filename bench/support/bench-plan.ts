@@ -28,12 +28,12 @@ const full: Omit<BenchPlan, "quick" | "sections" | "writeDocs"> = {
     sessions: 100,
     callsPerSession: 100,
     holdMs: 5_000,
-    rampLimitMs: 80_000,
-    releaseLimitMs: 90_000,
+    rampLimitMs: 70_000,
+    releaseLimitMs: 60_000,
     approveParallel: 32,
   },
-  rateLimit: { sessions: 20, callsPerSession: 50, rounds: 3, sequentialCalls: 200 },
-  decisionLog: { sessionCounts: [1, 32], rounds: 3, runMs: 2_000, warmupMs: 1_000 },
+  rateLimit: { sessions: 20, callsPerSession: 50, rounds: 2, sequentialCalls: 200 },
+  decisionLog: { sessionCounts: [1, 32], rounds: 2, runMs: 2_000, warmupMs: 1_000 },
 };
 
 const quick: Omit<BenchPlan, "quick" | "sections" | "writeDocs"> = {

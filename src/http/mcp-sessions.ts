@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Logger } from "pino";
+import { McpHttpTransport } from "./mcp-http-transport.js";
 
 /** One agent's MCP session with one upstream, held in this process. */
 export interface McpSession {
   readonly id: string;
   readonly upstream: string;
   readonly agentId: string;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: McpHttpTransport;
   readonly server: Server;
   lastSeenAt: number;
 }
@@ -50,11 +50,8 @@ export class SessionRegistry {
    * A transport whose session joins the registry once the client's `initialize` succeeds,
    * and leaves it when the session closes (DELETE, idle timeout, shutdown).
    */
-  createTransport(
-    identity: { agentId: string; upstream: string },
-    server: () => Server,
-  ): StreamableHTTPServerTransport {
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+  createTransport(identity: { agentId: string; upstream: string }, server: () => Server): McpHttpTransport {
+    const transport: McpHttpTransport = new McpHttpTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { id, ...identity, transport, server: server(), lastSeenAt: Date.now() });

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 
@@ -8,17 +8,12 @@ const requestIdHeader = "x-request-id";
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * The id of the HTTP request being handled, for code reached through the MCP SDK (the call
- * gate), which cannot see `res.locals`.
- */
-const requestScope = new AsyncLocalStorage<{ readonly requestId: string }>();
-
-/**
  * Gives every HTTP request an id: the caller's `x-request-id` when it is a plain token of at
  * most 128 characters, otherwise a random UUID. The id is echoed in the response header,
  * handlers get `res.locals.requestId` and a child logger `res.locals.logger` carrying it, and
  * each request is logged at debug level when its response ends (method, path, status, time:
- * never headers, arguments or results).
+ * never headers, arguments or results). The request's own `x-request-id` header is set to the
+ * id too, for code that sees only the headers: MCP tool calls, reached through the SDK.
  */
 export function requestIdMiddleware(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -35,7 +30,9 @@ export function requestIdMiddleware(logger: Logger): RequestHandler {
         "request done",
       );
     });
-    requestScope.run({ requestId }, next);
+    // Rather than an AsyncLocalStorage, whose promise hooks would tax every promise of the process.
+    req.headers[requestIdHeader] = requestId;
+    next();
   };
 }
 
@@ -57,15 +54,10 @@ export function requestIdOf(res: Response): string {
   return typeof requestId === "string" ? requestId : "unknown";
 }
 
-/** The id of the HTTP request this code runs for, if any. */
-export function currentRequestId(): string | undefined {
-  return requestScope.getStore()?.requestId;
-}
-
-/** `logger` with the current HTTP request's id, or `logger` itself outside a request. */
-export function requestLogger(logger: Logger): Logger {
-  const requestId = currentRequestId();
-  return requestId === undefined ? logger : logger.child({ requestId });
+/** The id {@link requestIdMiddleware} gave the HTTP request these headers came with. */
+export function requestIdOfHeaders(headers: IncomingHttpHeaders | undefined): string | undefined {
+  const requestId = headers?.[requestIdHeader];
+  return typeof requestId === "string" ? requestId : undefined;
 }
 
 function offeredOrNewRequestId(req: Request): string {

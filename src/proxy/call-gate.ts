@@ -11,7 +11,6 @@ import { evaluate, policyActionOf, type CompiledPolicy, type Evaluation } from "
 import type { Decision, RateLimitSpec } from "../policy/types.js";
 import { rateLimitKey } from "../ratelimit/index.js";
 import type { RateLimitOutcome } from "../ratelimit/index.js";
-import { requestLogger } from "../http/request-id.js";
 import type { DecisionRecord } from "../store/index.js";
 import type { UpstreamConnection } from "../upstream/index.js";
 import type { ApprovalFlow, ApprovalVerdict } from "./approval-flow.js";
@@ -37,6 +36,8 @@ export interface CallGateDependencies {
 /** One intercepted `tools/call`, with what is needed to answer the waiting client. */
 export interface ToolCallRequest {
   readonly requestId: string;
+  /** The id of the HTTP request that carried the call, for log lines. */
+  readonly httpRequestId?: string;
   readonly upstream: string;
   readonly tool: string;
   readonly args: Record<string, unknown>;
@@ -198,12 +199,17 @@ export class CallGate {
       return result as CallToolResult;
     } catch (error) {
       if (call.signal.aborted || isRelayedProtocolError(error)) throw error;
-      requestLogger(this.deps.logger).warn(
+      this.loggerFor(call).warn(
         { upstream: call.upstream, err: describeError(error) },
         "upstream call failed",
       );
       return upstreamErrorResult(call.upstream, describeError(error));
     }
+  }
+
+  private loggerFor(call: ToolCallRequest): Logger {
+    const { logger } = this.deps;
+    return call.httpRequestId === undefined ? logger : logger.child({ requestId: call.httpRequestId });
   }
 
   private unavailable(decision: Decision, reason: string): Screened & { result: CallToolResult } {
@@ -240,7 +246,7 @@ export class CallGate {
       this.deps.decisionLog.record(entry);
     } catch (error) {
       // The call already ran or was refused; the backlog guard stops the next ones.
-      requestLogger(this.deps.logger).error(
+      this.loggerFor(call).error(
         { err: describeError(error), rpcRequestId: call.requestId },
         "decision not recorded",
       );

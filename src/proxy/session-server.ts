@@ -18,6 +18,7 @@ import {
   type ServerCapabilities,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { requestIdOfHeaders } from "../http/request-id.js";
 import { isToolHidden, type CompiledPolicy } from "../policy/index.js";
 import type { UpstreamConnection } from "../upstream/index.js";
 import type { CallGate } from "./call-gate.js";
@@ -64,6 +65,7 @@ export function createSessionServer(options: SessionServerOptions): Server {
     const progressToken = request.params._meta?.progressToken;
     return options.gate.handle({
       requestId: String(extra.requestId),
+      httpRequestId: requestIdOfHeaders(extra.requestInfo?.headers),
       upstream: upstream.name,
       tool: request.params.name,
       args: request.params.arguments ?? {},

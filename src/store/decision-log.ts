@@ -124,7 +124,9 @@ export class DecisionLog {
   #writeNext(): Promise<boolean> {
     this.#writing ??= this.#writeBatch().then((written) => {
       this.#writing = undefined;
-      if (written) this.#schedule(0);
+      // Under steady traffic, writing again at once would send batches of one or two rows,
+      // each paying a whole transaction; waiting the flush interval lets companions gather.
+      if (written) this.#schedule(this.#queue.length >= this.#batchSize ? 0 : this.#flushIntervalMs);
       else this.#scheduleRetry();
       return written;
     });

@@ -1,18 +1,14 @@
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Logger } from "pino";
 import type { UpstreamConfig } from "../config/types.js";
+import { UpstreamHttpTransport } from "./http-transport.js";
 
 /** Builds the client transport for an upstream: a spawned stdio server or a Streamable HTTP URL. */
 export function createUpstreamTransport(config: UpstreamConfig, logger: Logger): Transport {
   if (config.kind === "http") {
-    return new StreamableHTTPClientTransport(new URL(config.url), {
-      requestInit: { headers: { ...config.headers } },
-    });
+    return new UpstreamHttpTransport({ url: new URL(config.url), headers: { ...config.headers } });
   }
   const transport = new StdioClientTransport({
     command: config.command,

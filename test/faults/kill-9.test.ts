@@ -13,12 +13,11 @@ import {
 import { pollUntil } from "../support/wait.js";
 import { runCli } from "./support/cli-runner.js";
 import { mapConcurrently, queryRows, reportFigures, sleep, tally } from "./support/fault-helpers.js";
+import { holdCalls } from "./support/held-calls.js";
 import { retryTwiceAtOnce } from "./support/racing-retries.js";
 
 const firstBatch = { calls: 100, sessions: 5, tool: "manage_hyperpod_stacks", timeout: "30s" };
-const secondBatch = { calls: 40, sessions: 4, tool: "create_api_key" };
-// Held calls must still be held when the process dies; the client must not give up first.
-const holdForever = { timeout: 600_000 };
+const secondBatch = { calls: 20, sessions: 4, tool: "create_api_key" };
 
 const policy = {
   default: "allow",
@@ -60,12 +59,8 @@ describe("a gateway killed with SIGKILL while holding pending approvals", () => 
     );
   const executions = (tool: string) => fixture.readCallLog().filter((call) => call.tool === tool);
 
-  /**
-   * Opens `sessions` agent sessions, makes `calls` calls spread over them, and resolves once
-   * the gateway holds every one: a held call's progress notifications start only after its
-   * request is persisted and its timeout scheduled.
-   */
-  const holdCalls = async (
+  /** Opens the batch's agent sessions and holds its calls on them. */
+  const holdBatch = async (
     gateway: GatewayProcess,
     batch: { calls: number; sessions: number; tool: string },
     args: (index: number) => Record<string, unknown>,
@@ -73,26 +68,12 @@ describe("a gateway killed with SIGKILL while holding pending approvals", () => 
     const sessions: Client[] = [];
     for (let i = 0; i < batch.sessions; i += 1) sessions.push(await connectAgent(gateway.url, "sagemaker"));
     clients.push(...sessions);
-    const waiting = new Set<number>();
-    const startedAt = Date.now();
-    const held = Array.from({ length: batch.calls }, (_, index) =>
-      (sessions[index % sessions.length] as Client)
-        .callTool({ name: batch.tool, arguments: args(index) }, undefined, {
-          ...holdForever,
-          onprogress: () => waiting.add(index),
-        })
-        .catch((error: unknown) => error),
-    );
-    const heldCount = await pollUntil(
-      () => Promise.resolve(waiting.size),
-      (count) => count === batch.calls,
-      { timeoutMs: 90_000 },
-    );
-    expect(heldCount, "calls held with progress notifications").toBe(batch.calls);
-    figures.push(
-      `${batch.calls} ${batch.tool} calls held in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-    );
-    return held;
+    const held = await holdCalls(sessions, batch.calls, 20, (index) => ({
+      name: batch.tool,
+      arguments: args(index),
+    }));
+    figures.push(`${batch.calls} ${batch.tool} calls held in ${(held.heldInMs / 1000).toFixed(1)} s`);
+    return held.calls;
   };
 
   /** SIGKILLs the replica and waits until it is gone; the agents' processes die with it. */
@@ -124,7 +105,7 @@ describe("a gateway killed with SIGKILL while holding pending approvals", () => 
   it("loses no approval, fires every timeout after restart, and executes approved calls exactly once", async () => {
     // First batch: 100 held calls with a short timeout, then kill -9 before anyone decides.
     const first = replica as GatewayProcess;
-    const heldFirst = await holdCalls(first, firstBatch, (index) => ({
+    const heldFirst = await holdBatch(first, firstBatch, (index) => ({
       operation: "deploy",
       stack_name: `stack-${String(index).padStart(3, "0")}`,
     }));
@@ -156,7 +137,7 @@ describe("a gateway killed with SIGKILL while holding pending approvals", () => 
 
     // Second batch: held on the restarted process, which is killed too; half approved afterwards.
     const second = replica;
-    const heldSecond = await holdCalls(second, secondBatch, (index) => ({
+    const heldSecond = await holdBatch(second, secondBatch, (index) => ({
       name: `key-${String(index).padStart(3, "0")}`,
     }));
     await killReplica(second, heldSecond);
