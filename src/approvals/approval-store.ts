@@ -118,6 +118,21 @@ export class ApprovalStore {
     });
   }
 
+  /**
+   * Of `ids`, those no longer pending or past their expiry: the requests whose held calls
+   * must look again. Ids that are not UUIDs or not stored are left out.
+   */
+  findSettled(ids: readonly string[]): Promise<string[]> {
+    const uuids = ids.filter(isUuid);
+    if (uuids.length === 0) return Promise.resolve([]);
+    return this.#run("re-check approval requests", async () => {
+      const rows = await this.#prisma.$queryRaw<{ id: string }[]>`
+        SELECT id::text AS id FROM approval_requests
+         WHERE id = ANY(${uuids}::uuid[]) AND (status <> 'pending' OR expires_at <= now())`;
+      return rows.map((row) => row.id);
+    });
+  }
+
   /** The agent's newest request for the very same call that a retry should attach to. */
   findReusable(query: ReusableApprovalQuery): Promise<ApprovalRequest | undefined> {
     return this.#run("look up a reusable approval request", async () => {

@@ -29,7 +29,7 @@ export interface RunningApprovalService {
   close(): Promise<void>;
 }
 
-/** How often a held call re-reads Postgres in case its wake-up message was lost. */
+/** How often a replica re-checks its held calls in Postgres in case a wake-up message was lost. */
 const recheckMs = 5_000;
 
 /** Builds the approval service and its Redis plumbing, and starts the worker for gateways. */
@@ -59,6 +59,7 @@ export async function createApprovalService(setup: ApprovalServiceSetup): Promis
     publisher: setup.publisher,
     channel: `${setup.keyPrefix}:approvals:decided`,
     load: (id) => refresh(id),
+    findSettled: (ids) => store.findSettled(ids),
     recheckMs,
     logger: setup.logger,
   });
