@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { describeError, ErrorCode, GatewayError } from "../errors.js";
+import { describeError, ErrorCode, GatewayError, isGatewayError } from "../errors.js";
 import type { ApprovalSpec, RuleRef } from "../policy/types.js";
 import type { ApprovalJobName, ApprovalJobs } from "./approval-jobs.js";
 import type { ApprovalListFilter, ApprovalStore } from "./approval-store.js";
@@ -53,6 +53,9 @@ export class ApprovalService implements ApprovalDecider {
     if (reusable) {
       if (reusable.status !== "pending") return reusable;
       const current = await this.refresh(reusable.id);
+      // Re-scheduling restores jobs a Redis that lost its data forgot; job ids make it
+      // harmless otherwise. If it fails the call fails closed, but the request stays: people
+      // may be looking at it, and its jobs were most likely scheduled when it was opened.
       if (current?.status === "pending") await this.schedule(current);
       return current ?? reusable;
     }
@@ -72,7 +75,16 @@ export class ApprovalService implements ApprovalDecider {
       requireReasonOnDeny: spec.requireReasonOnDeny,
       expiresAt: new Date(Date.now() + spec.timeoutMs),
     });
-    await this.schedule(request);
+    try {
+      await this.schedule(request);
+    } catch (error) {
+      // Nobody would be asked and the call fails closed: withdraw the request. No announcement:
+      // nobody waits for it and it was never posted (a post added late skips it, see runJob).
+      await this.options.store
+        .cancel(request.id, "the approval queue (Redis) was unavailable")
+        .catch(() => undefined);
+      throw error;
+    }
     this.options.logger.info(
       {
         approvalId: request.id,
@@ -87,18 +99,17 @@ export class ApprovalService implements ApprovalDecider {
   }
 
   /**
-   * Schedules the request's expiry and its Slack post (both idempotent by job id). Without
-   * them nobody would be asked and nothing would expire, so a failure withdraws the request
-   * and fails the call closed.
+   * Schedules the request's expiry and its Slack post (both idempotent by job id), together,
+   * each within the Redis deadline. Fails with REDIS_UNAVAILABLE.
    */
   private async schedule(request: ApprovalRequest): Promise<void> {
     try {
-      await this.options.jobs.scheduleExpiry(request.id, request.expiresAt);
-      if (this.options.notifier) await this.options.jobs.schedulePost(request.id);
+      await Promise.all([
+        this.options.jobs.scheduleExpiry(request.id, request.expiresAt),
+        this.options.notifier ? this.options.jobs.schedulePost(request.id) : undefined,
+      ]);
     } catch (error) {
-      await this.options.store
-        .cancel(request.id, "the approval queue (Redis) was unavailable")
-        .catch(() => undefined);
+      if (isGatewayError(error) && error.code === ErrorCode.RedisUnavailable) throw error;
       throw new GatewayError(
         ErrorCode.RedisUnavailable,
         `approval queue unavailable: ${describeError(error)}`,
@@ -173,6 +184,7 @@ export class ApprovalService implements ApprovalDecider {
   /** Runs one job of the approvals queue (on whichever replica's worker took it). */
   async runJob(name: ApprovalJobName, approvalId: string): Promise<void> {
     if (name === "expire") {
+      // Also runs for a request withdrawn after its add timed out: then it changes nothing.
       const result = await this.options.store.expire(approvalId);
       if (result.kind === "applied") {
         this.options.logger.info({ approvalId, status: result.request.status }, "approval timed out");
@@ -185,7 +197,10 @@ export class ApprovalService implements ApprovalDecider {
     const request = await this.options.store.get(approvalId);
     if (!request) return;
     if (name === "post") {
-      if (request.slackMessageTs) return;
+      // Only a pending request needs people. A post added late (its add timed out in a Redis
+      // stall, so the request was withdrawn) or run after a decision would show one nobody
+      // can act on.
+      if (request.slackMessageTs || request.status !== "pending") return;
       const posted = await notifier.postRequest(request);
       if (!posted) return;
       await this.options.store.setSlackMessage(approvalId, posted.channel, posted.ts);
