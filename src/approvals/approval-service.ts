@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { describeError, ErrorCode, GatewayError, isGatewayError } from "../errors.js";
 import type { ApprovalSpec, RuleRef } from "../policy/types.js";
 import type { ApprovalJobName, ApprovalJobs } from "./approval-jobs.js";
-import type { ApprovalListFilter, ApprovalStore } from "./approval-store.js";
+import type { ApprovalListFilter, ApprovalStore, ApprovalTransition } from "./approval-store.js";
 import { argumentsHash } from "./arguments-hash.js";
 import type { DecisionWaiter, WaitOptions, WaitOutcome } from "./decision-waiter.js";
 import type { ApprovalDecider, ApprovalNotifier, ApprovalRequest, VoteInput, VoteResult } from "./types.js";
@@ -55,7 +55,7 @@ export class ApprovalService implements ApprovalDecider {
       const current = await this.refresh(reusable.id);
       // Re-scheduling restores jobs a Redis that lost its data forgot; job ids make it
       // harmless otherwise. If it fails the call fails closed, but the request stays: people
-      // may be looking at it, and its jobs were most likely scheduled when it was opened.
+      // may be looking at it, and the sweep still expires it and posts it.
       if (current?.status === "pending") await this.schedule(current);
       return current ?? reusable;
     }
@@ -128,17 +128,36 @@ export class ApprovalService implements ApprovalDecider {
     return this.options.store.get(approvalId);
   }
 
-  /**
-   * The request's current state, applying its timeout if it is overdue: the expiry job is
-   * the normal path, this covers one that was lost with a Redis that lost its data.
-   */
+  /** The request's current state, applying its timeout if it is overdue. */
   async refresh(approvalId: string): Promise<ApprovalRequest | undefined> {
+    return (await this.expireIfOverdue(approvalId)).request;
+  }
+
+  /**
+   * Applies the request's timeout if it is still pending and overdue, and says whether this
+   * call did. The expiry job is the normal path; this covers one that was lost with a Redis
+   * that lost its data, or never scheduled by a replica that died (see ApprovalSweep).
+   */
+  async expireIfOverdue(
+    approvalId: string,
+  ): Promise<{ readonly request: ApprovalRequest | undefined; readonly expired: boolean }> {
     const request = await this.options.store.get(approvalId);
-    if (!request || request.status !== "pending" || request.expiresAt.getTime() > Date.now()) return request;
-    const expired = await this.options.store.expire(approvalId);
-    if (expired.kind === "not_found") return undefined;
-    if (expired.kind === "applied") await this.announce(approvalId, { decided: true, fromExpiry: true });
-    return expired.request;
+    if (!request || request.status !== "pending" || request.expiresAt.getTime() > Date.now()) {
+      return { request, expired: false };
+    }
+    const result = await this.applyTimeout(approvalId);
+    if (result.kind === "not_found") return { request: undefined, expired: false };
+    return { request: result.request, expired: result.kind === "applied" };
+  }
+
+  /** Whether a channel (Slack) shows requests to people, so that requests get posted. */
+  get postsRequests(): boolean {
+    return this.options.notifier !== undefined;
+  }
+
+  /** Schedules the request's post again, for one whose post job was lost; harmless by job id. */
+  async reschedulePost(approvalId: string): Promise<void> {
+    if (this.options.notifier) await this.options.jobs.schedulePost(approvalId);
   }
 
   list(filter: ApprovalListFilter): Promise<ApprovalRequest[]> {
@@ -185,11 +204,7 @@ export class ApprovalService implements ApprovalDecider {
   async runJob(name: ApprovalJobName, approvalId: string): Promise<void> {
     if (name === "expire") {
       // Also runs for a request withdrawn after its add timed out: then it changes nothing.
-      const result = await this.options.store.expire(approvalId);
-      if (result.kind === "applied") {
-        this.options.logger.info({ approvalId, status: result.request.status }, "approval timed out");
-        await this.announce(approvalId, { decided: true, fromExpiry: true });
-      }
+      await this.applyTimeout(approvalId);
       return;
     }
     const notifier = this.options.notifier;
@@ -210,6 +225,16 @@ export class ApprovalService implements ApprovalDecider {
       return;
     }
     if (request.slackMessageTs) await notifier.updateRequest(request);
+  }
+
+  /** Applies the request's `on_timeout` if it is still pending, and announces it. */
+  private async applyTimeout(approvalId: string): Promise<ApprovalTransition> {
+    const result = await this.options.store.expire(approvalId);
+    if (result.kind === "applied") {
+      this.options.logger.info({ approvalId, status: result.request.status }, "approval timed out");
+      await this.announce(approvalId, { decided: true, fromExpiry: true });
+    }
+    return result;
   }
 
   private async announce(
