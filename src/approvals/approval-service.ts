@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { describeError, ErrorCode, GatewayError } from "../errors.js";
+import { describeError, ErrorCode, GatewayError, isGatewayError } from "../errors.js";
 import type { ApprovalSpec, RuleRef } from "../policy/types.js";
 import type { ApprovalJobName, ApprovalJobs } from "./approval-jobs.js";
-import type { ApprovalListFilter, ApprovalStore } from "./approval-store.js";
+import type { ApprovalListFilter, ApprovalStore, ApprovalTransition } from "./approval-store.js";
 import { argumentsHash } from "./arguments-hash.js";
 import type { DecisionWaiter, WaitOptions, WaitOutcome } from "./decision-waiter.js";
 import type { ApprovalDecider, ApprovalNotifier, ApprovalRequest, VoteInput, VoteResult } from "./types.js";
@@ -53,6 +53,9 @@ export class ApprovalService implements ApprovalDecider {
     if (reusable) {
       if (reusable.status !== "pending") return reusable;
       const current = await this.refresh(reusable.id);
+      // Re-scheduling restores jobs a Redis that lost its data forgot; job ids make it
+      // harmless otherwise. If it fails the call fails closed, but the request stays: people
+      // may be looking at it, and the sweep still expires it and posts it.
       if (current?.status === "pending") await this.schedule(current);
       return current ?? reusable;
     }
@@ -72,7 +75,16 @@ export class ApprovalService implements ApprovalDecider {
       requireReasonOnDeny: spec.requireReasonOnDeny,
       expiresAt: new Date(Date.now() + spec.timeoutMs),
     });
-    await this.schedule(request);
+    try {
+      await this.schedule(request);
+    } catch (error) {
+      // Nobody would be asked and the call fails closed: withdraw the request. No announcement:
+      // nobody waits for it and it was never posted (a post added late skips it, see runJob).
+      await this.options.store
+        .cancel(request.id, "the approval queue (Redis) was unavailable")
+        .catch(() => undefined);
+      throw error;
+    }
     this.options.logger.info(
       {
         approvalId: request.id,
@@ -87,18 +99,17 @@ export class ApprovalService implements ApprovalDecider {
   }
 
   /**
-   * Schedules the request's expiry and its Slack post (both idempotent by job id). Without
-   * them nobody would be asked and nothing would expire, so a failure withdraws the request
-   * and fails the call closed.
+   * Schedules the request's expiry and its Slack post (both idempotent by job id), together,
+   * each within the Redis deadline. Fails with REDIS_UNAVAILABLE.
    */
   private async schedule(request: ApprovalRequest): Promise<void> {
     try {
-      await this.options.jobs.scheduleExpiry(request.id, request.expiresAt);
-      if (this.options.notifier) await this.options.jobs.schedulePost(request.id);
+      await Promise.all([
+        this.options.jobs.scheduleExpiry(request.id, request.expiresAt),
+        this.options.notifier ? this.options.jobs.schedulePost(request.id) : undefined,
+      ]);
     } catch (error) {
-      await this.options.store
-        .cancel(request.id, "the approval queue (Redis) was unavailable")
-        .catch(() => undefined);
+      if (isGatewayError(error) && error.code === ErrorCode.RedisUnavailable) throw error;
       throw new GatewayError(
         ErrorCode.RedisUnavailable,
         `approval queue unavailable: ${describeError(error)}`,
@@ -117,17 +128,36 @@ export class ApprovalService implements ApprovalDecider {
     return this.options.store.get(approvalId);
   }
 
-  /**
-   * The request's current state, applying its timeout if it is overdue: the expiry job is
-   * the normal path, this covers one that was lost with a Redis that lost its data.
-   */
+  /** The request's current state, applying its timeout if it is overdue. */
   async refresh(approvalId: string): Promise<ApprovalRequest | undefined> {
+    return (await this.expireIfOverdue(approvalId)).request;
+  }
+
+  /**
+   * Applies the request's timeout if it is still pending and overdue, and says whether this
+   * call did. The expiry job is the normal path; this covers one that was lost with a Redis
+   * that lost its data, or never scheduled by a replica that died (see ApprovalSweep).
+   */
+  async expireIfOverdue(
+    approvalId: string,
+  ): Promise<{ readonly request: ApprovalRequest | undefined; readonly expired: boolean }> {
     const request = await this.options.store.get(approvalId);
-    if (!request || request.status !== "pending" || request.expiresAt.getTime() > Date.now()) return request;
-    const expired = await this.options.store.expire(approvalId);
-    if (expired.kind === "not_found") return undefined;
-    if (expired.kind === "applied") await this.announce(approvalId, { decided: true, fromExpiry: true });
-    return expired.request;
+    if (!request || request.status !== "pending" || request.expiresAt.getTime() > Date.now()) {
+      return { request, expired: false };
+    }
+    const result = await this.applyTimeout(approvalId);
+    if (result.kind === "not_found") return { request: undefined, expired: false };
+    return { request: result.request, expired: result.kind === "applied" };
+  }
+
+  /** Whether a channel (Slack) shows requests to people, so that requests get posted. */
+  get postsRequests(): boolean {
+    return this.options.notifier !== undefined;
+  }
+
+  /** Schedules the request's post again, for one whose post job was lost; harmless by job id. */
+  async reschedulePost(approvalId: string): Promise<void> {
+    if (this.options.notifier) await this.options.jobs.schedulePost(approvalId);
   }
 
   list(filter: ApprovalListFilter): Promise<ApprovalRequest[]> {
@@ -173,11 +203,8 @@ export class ApprovalService implements ApprovalDecider {
   /** Runs one job of the approvals queue (on whichever replica's worker took it). */
   async runJob(name: ApprovalJobName, approvalId: string): Promise<void> {
     if (name === "expire") {
-      const result = await this.options.store.expire(approvalId);
-      if (result.kind === "applied") {
-        this.options.logger.info({ approvalId, status: result.request.status }, "approval timed out");
-        await this.announce(approvalId, { decided: true, fromExpiry: true });
-      }
+      // Also runs for a request withdrawn after its add timed out: then it changes nothing.
+      await this.applyTimeout(approvalId);
       return;
     }
     const notifier = this.options.notifier;
@@ -185,7 +212,10 @@ export class ApprovalService implements ApprovalDecider {
     const request = await this.options.store.get(approvalId);
     if (!request) return;
     if (name === "post") {
-      if (request.slackMessageTs) return;
+      // Only a pending request needs people. A post added late (its add timed out in a Redis
+      // stall, so the request was withdrawn) or run after a decision would show one nobody
+      // can act on.
+      if (request.slackMessageTs || request.status !== "pending") return;
       const posted = await notifier.postRequest(request);
       if (!posted) return;
       await this.options.store.setSlackMessage(approvalId, posted.channel, posted.ts);
@@ -195,6 +225,16 @@ export class ApprovalService implements ApprovalDecider {
       return;
     }
     if (request.slackMessageTs) await notifier.updateRequest(request);
+  }
+
+  /** Applies the request's `on_timeout` if it is still pending, and announces it. */
+  private async applyTimeout(approvalId: string): Promise<ApprovalTransition> {
+    const result = await this.options.store.expire(approvalId);
+    if (result.kind === "applied") {
+      this.options.logger.info({ approvalId, status: result.request.status }, "approval timed out");
+      await this.announce(approvalId, { decided: true, fromExpiry: true });
+    }
+    return result;
   }
 
   private async announce(

@@ -156,6 +156,17 @@ export class ApprovalStore {
     return this.#list(where, "desc", filter.limit ?? defaultListLimit);
   }
 
+  /** Ids of pending requests whose expiry time has passed, soonest due first. */
+  overdueIds(now: Date, limit: number): Promise<string[]> {
+    return this.#pendingIds({ expiresAt: { lte: now } }, "find overdue approval requests", limit);
+  }
+
+  /** Ids of pending requests created before `createdBefore` that have no Slack message. */
+  unpostedIds(createdBefore: Date, limit: number): Promise<string[]> {
+    const where = { slackMessageTs: null, createdAt: { lte: createdBefore } };
+    return this.#pendingIds(where, "find unposted approval requests", limit);
+  }
+
   /** Remembers where the request's Slack message was posted, so it can be edited later. */
   setSlackMessage(id: string, channel: string, ts: string): Promise<void> {
     if (!isUuid(id)) return Promise.resolve();
@@ -182,6 +193,20 @@ export class ApprovalStore {
         include: withVotes,
       });
       return rows.map(toApprovalRequest);
+    });
+  }
+
+  // Ordered by expiry so that both queries walk the (status, expires_at) index over the
+  // pending requests alone, however many decided ones the table holds.
+  #pendingIds(where: Prisma.ApprovalRequestWhereInput, action: string, limit: number): Promise<string[]> {
+    return this.#run(action, async () => {
+      const rows = await this.#prisma.approvalRequest.findMany({
+        where: { ...where, status: "pending" },
+        orderBy: { expiresAt: "asc" },
+        take: clampLimit(limit),
+        select: { id: true },
+      });
+      return rows.map((row) => row.id);
     });
   }
 

@@ -6,6 +6,7 @@ import { describeError } from "../errors.js";
 import { ApprovalJobs } from "./approval-jobs.js";
 import { ApprovalService } from "./approval-service.js";
 import { ApprovalStore } from "./approval-store.js";
+import { ApprovalSweep } from "./approval-sweep.js";
 import { DecisionWaiter } from "./decision-waiter.js";
 import type { ApprovalNotifier, ApprovalRequest } from "./types.js";
 
@@ -32,7 +33,10 @@ export interface RunningApprovalService {
 /** How often a replica re-checks its held calls in Postgres in case a wake-up message was lost. */
 const recheckMs = 5_000;
 
-/** Builds the approval service and its Redis plumbing, and starts the worker for gateways. */
+/**
+ * Builds the approval service and its Redis plumbing; for gateways, also starts the job
+ * worker, the wake-up listener and the sweep.
+ */
 export async function createApprovalService(setup: ApprovalServiceSetup): Promise<RunningApprovalService> {
   const onError = (error: Error): void =>
     setup.logger.warn({ err: describeError(error) }, "redis connection error");
@@ -73,13 +77,17 @@ export async function createApprovalService(setup: ApprovalServiceSetup): Promis
     logger: setup.logger,
   });
   refresh = (id) => service.refresh(id);
+  let sweep: ApprovalSweep | undefined;
   if (setup.role === "gateway") {
     await waiter.start();
     jobs.startWorker((name, data) => service.runJob(name, data.approvalId));
+    sweep = new ApprovalSweep({ store, service, logger: setup.logger });
+    sweep.start();
   }
   return {
     service,
     close: async () => {
+      await sweep?.stop();
       await jobs.close();
       await waiter.close();
       queueConnection.disconnect();

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { describeError } from "../errors.js";
+import { withRedisDeadline } from "../redis/deadline.js";
 import type { ApprovalRequest } from "./types.js";
 
 export interface DecisionWaiterOptions {
@@ -63,9 +64,15 @@ export class DecisionWaiter {
     await this.options.subscriber.subscribe(this.options.channel);
   }
 
-  /** Tells every replica that this approval was decided (or cancelled, or executed). */
+  /**
+   * Tells every replica that this approval was decided (or cancelled, or executed). Bounded by
+   * the Redis deadline: the CLI's publisher is a connection that would wait out an outage.
+   */
   async publish(approvalId: string): Promise<void> {
-    await this.options.publisher.publish(this.options.channel, approvalId);
+    const { publisher, channel } = this.options;
+    await withRedisDeadline(publisher, "publish the approval's wake-up", () =>
+      publisher.publish(channel, approvalId),
+    );
   }
 
   get waiting(): number {

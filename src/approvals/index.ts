@@ -19,6 +19,12 @@ export type {
 } from "./types.js";
 export { ApprovalService, type ApprovalServiceOptions, type HeldCall } from "./approval-service.js";
 export { ApprovalJobs, type ApprovalJobName } from "./approval-jobs.js";
+export {
+  ApprovalSweep,
+  approvalSweepIntervalMs,
+  type ApprovalSweepOptions,
+  type SweepReport,
+} from "./approval-sweep.js";
 export { DecisionWaiter, type WaitOptions, type WaitOutcome } from "./decision-waiter.js";
 export {
   createApprovalService,

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { ErrorCode, GatewayError, describeError } from "../errors.js";
-import { withDeadline } from "../redis/deadline.js";
+import { redisCommandTimeoutMs, withDeadline } from "../redis/deadline.js";
 import { slidingWindowScript, slidingWindowScriptSha } from "./sliding-window-script.js";
 
 export type RateLimitOutcome =
@@ -20,11 +20,9 @@ export interface SlidingWindowSpec {
 export interface SlidingWindowLimiterOptions {
   /** Prepended verbatim to every key, separator included (e.g. `mag:`). */
   readonly keyPrefix: string;
-  /** How long one `consume` may wait for Redis before failing closed; default 1000. */
+  /** How long one `consume` may wait for Redis before failing closed; default `redisCommandTimeoutMs`. */
   readonly timeoutMs?: number;
 }
-
-const defaultTimeoutMs = 1_000;
 
 /**
  * Exact sliding-window rate limiter over a shared Redis: never more than `max` calls are
@@ -38,7 +36,7 @@ export class SlidingWindowLimiter {
     private readonly redis: Redis,
     private readonly options: SlidingWindowLimiterOptions,
   ) {
-    this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.timeoutMs = options.timeoutMs ?? redisCommandTimeoutMs;
   }
 
   /** Counts one call against `key` if the window has room, or says when to retry. */

@@ -4,3 +4,4 @@ export {
   type RedisConnectionOptions,
   type RedisPurpose,
 } from "./connection.js";
+export { redisCommandTimeoutMs, withDeadline, withRedisDeadline } from "./deadline.js";
