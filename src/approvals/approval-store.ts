@@ -15,7 +15,7 @@ import {
   withVotes,
   type NewApprovalRequest,
 } from "./approval-row.js";
-import { toApprovalStoreError } from "./approval-store-errors.js";
+import { meansDatabaseUnavailable, toApprovalStoreError } from "./approval-store-errors.js";
 import {
   applyVerdict,
   findRequest,
@@ -23,6 +23,7 @@ import {
   withLockedRequest,
   type LockedChange,
 } from "./approval-transactions.js";
+import { KeyedQueue } from "./keyed-queue.js";
 import type { ApprovalRequest, VoteInput, VoteResult } from "./types.js";
 import { checkVote, normalizedReason, timeoutVerdict, verdictAfterVote, type Verdict } from "./vote-rules.js";
 
@@ -39,9 +40,15 @@ export type ApprovalTransition =
  * to a request happens under its row lock, so concurrent votes, expiry and cancellation are
  * serialised and a request is decided once; delivery is claimed by one conditional UPDATE,
  * so exactly one caller ever hands the answer to the agent.
+ *
+ * Within one store (one per process), changes to the same request also wait their turn
+ * before they take a pooled connection: otherwise a burst of clicks on one request would
+ * hold every connection of the pool while queueing on its lock, and other work waiting for
+ * a connection would time out as if the database were down.
  */
 export class ApprovalStore {
   readonly #prisma: PrismaClient;
+  readonly #changes = new KeyedQueue(meansDatabaseUnavailable);
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
@@ -185,7 +192,9 @@ export class ApprovalStore {
 
   #locked<T>(id: string, action: string, change: LockedChange<T>): Promise<T | { kind: "not_found" }> {
     if (!isUuid(id)) return Promise.resolve({ kind: "not_found" });
-    return this.#run(action, () => withLockedRequest(this.#prisma, id, change));
+    // Queued by lower-case id: Postgres reads a UUID in either case as the same request.
+    const key = id.toLowerCase();
+    return this.#run(action, () => this.#changes.run(key, () => withLockedRequest(this.#prisma, id, change)));
   }
 
   async #run<T>(action: string, operation: () => Promise<T>): Promise<T> {

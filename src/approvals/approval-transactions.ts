@@ -11,8 +11,9 @@ export type LockedChange<T> = (tx: Transaction, request: ApprovalRequest) => Pro
 
 const notFound = { kind: "not_found" } as const;
 
-// Votes on one request queue on its row lock while holding a pooled connection, so a burst
-// of clicks may wait a while for a connection or the lock; that is not an outage.
+// A transaction waiting on the row lock keeps its pooled connection meanwhile. The store
+// queues changes to one request within a process, so that wait is only ever behind another
+// replica, and a burst of clicks does not take every connection of the pool.
 const transactionOptions = {
   isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted,
   maxWait: 10_000,
