@@ -22,6 +22,7 @@ import {
   insertVote,
   withLockedRequest,
   type LockedChange,
+  type LockedClock,
 } from "./approval-transactions.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { ApprovalRequest, VoteInput, VoteResult } from "./types.js";
@@ -34,6 +35,14 @@ export type ApprovalTransition =
   | { readonly kind: "applied"; readonly request: ApprovalRequest }
   | { readonly kind: "not_pending"; readonly request: ApprovalRequest }
   | { readonly kind: "not_found" };
+
+export interface ApprovalStoreOptions {
+  /**
+   * Stamps votes and decisions, read once the request's row lock is held. By default the
+   * database's clock, which every replica shares; tests set a clock of their own.
+   */
+  readonly clock?: () => Date;
+}
 
 /**
  * Approval requests in Postgres, the source of truth shared by every replica. Every change
@@ -48,10 +57,12 @@ export type ApprovalTransition =
  */
 export class ApprovalStore {
   readonly #prisma: PrismaClient;
+  readonly #clock: LockedClock;
   readonly #changes = new KeyedQueue(meansDatabaseUnavailable);
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, options: ApprovalStoreOptions = {}) {
     this.#prisma = prisma;
+    this.#clock = options.clock;
   }
 
   /** Persists a new pending request. */
@@ -69,9 +80,9 @@ export class ApprovalStore {
   }
 
   /** Records a vote, deciding the request when it is the deciding one (see `checkVote`). */
-  vote(input: VoteInput, now: Date = new Date()): Promise<VoteResult> {
+  vote(input: VoteInput): Promise<VoteResult> {
     const cast = storableVote(input);
-    return this.#locked(cast.approvalId, "record the vote", async (tx, request): Promise<VoteResult> => {
+    return this.#locked(cast.approvalId, "record the vote", async (tx, request, now): Promise<VoteResult> => {
       const check = checkVote(request, cast, now);
       if (check.kind === "expire") {
         const expired = await applyVerdict(tx, request.id, timeoutVerdict(request), now);
@@ -88,14 +99,14 @@ export class ApprovalStore {
   }
 
   /** Applies the request's `on_timeout` if it is still pending (the expiry job's work). */
-  expire(id: string, now: Date = new Date()): Promise<ApprovalTransition> {
-    return this.#settle(id, "expire the approval request", timeoutVerdict, now);
+  expire(id: string): Promise<ApprovalTransition> {
+    return this.#settle(id, "expire the approval request", timeoutVerdict);
   }
 
   /** Marks a pending request cancelled: the call waiting for it went away. */
-  cancel(id: string, reason: string, now: Date = new Date()): Promise<ApprovalTransition> {
+  cancel(id: string, reason: string): Promise<ApprovalTransition> {
     const verdict: Verdict = { status: "cancelled", decidedBy: null, decisionReason: storableText(reason) };
-    return this.#settle(id, "cancel the approval request", () => verdict, now);
+    return this.#settle(id, "cancel the approval request", () => verdict);
   }
 
   /**
@@ -182,9 +193,8 @@ export class ApprovalStore {
     id: string,
     action: string,
     verdict: (request: ApprovalRequest) => Verdict,
-    now: Date,
   ): Promise<ApprovalTransition> {
-    return this.#locked(id, action, async (tx, request): Promise<ApprovalTransition> => {
+    return this.#locked(id, action, async (tx, request, now): Promise<ApprovalTransition> => {
       if (request.status !== "pending") return { kind: "not_pending", request };
       return { kind: "applied", request: await applyVerdict(tx, request.id, verdict(request), now) };
     });
@@ -194,7 +204,9 @@ export class ApprovalStore {
     if (!isUuid(id)) return Promise.resolve({ kind: "not_found" });
     // Queued by lower-case id: Postgres reads a UUID in either case as the same request.
     const key = id.toLowerCase();
-    return this.#run(action, () => this.#changes.run(key, () => withLockedRequest(this.#prisma, id, change)));
+    return this.#run(action, () =>
+      this.#changes.run(key, () => withLockedRequest(this.#prisma, id, change, this.#clock)),
+    );
   }
 
   async #run<T>(action: string, operation: () => Promise<T>): Promise<T> {
