@@ -23,8 +23,14 @@ const unavailableAdapterKinds = new Set([
  */
 export function toApprovalStoreError(error: unknown, action: string): GatewayError {
   if (isGatewayError(error)) return error;
-  const code = errorChain(error).some(meansUnavailable) ? ErrorCode.DatabaseUnavailable : ErrorCode.Internal;
+  const code = meansDatabaseUnavailable(error) ? ErrorCode.DatabaseUnavailable : ErrorCode.Internal;
   return new GatewayError(code, `cannot ${action}: ${shortMessage(error)}`, { cause: error });
+}
+
+/** Whether an error of a store operation, raw or already ours, means Postgres could not be used. */
+export function meansDatabaseUnavailable(error: unknown): boolean {
+  if (isGatewayError(error)) return error.code === ErrorCode.DatabaseUnavailable;
+  return errorChain(error).some(meansUnavailable);
 }
 
 // Prisma's query errors start with a blank line and a code frame; the cause is on the last line.

@@ -15,14 +15,16 @@ import {
   withVotes,
   type NewApprovalRequest,
 } from "./approval-row.js";
-import { toApprovalStoreError } from "./approval-store-errors.js";
+import { meansDatabaseUnavailable, toApprovalStoreError } from "./approval-store-errors.js";
 import {
   applyVerdict,
   findRequest,
   insertVote,
   withLockedRequest,
   type LockedChange,
+  type LockedClock,
 } from "./approval-transactions.js";
+import { KeyedQueue } from "./keyed-queue.js";
 import type { ApprovalRequest, VoteInput, VoteResult } from "./types.js";
 import { checkVote, normalizedReason, timeoutVerdict, verdictAfterVote, type Verdict } from "./vote-rules.js";
 
@@ -34,17 +36,33 @@ export type ApprovalTransition =
   | { readonly kind: "not_pending"; readonly request: ApprovalRequest }
   | { readonly kind: "not_found" };
 
+export interface ApprovalStoreOptions {
+  /**
+   * Stamps votes and decisions, read once the request's row lock is held. By default the
+   * database's clock, which every replica shares; tests set a clock of their own.
+   */
+  readonly clock?: () => Date;
+}
+
 /**
  * Approval requests in Postgres, the source of truth shared by every replica. Every change
  * to a request happens under its row lock, so concurrent votes, expiry and cancellation are
  * serialised and a request is decided once; delivery is claimed by one conditional UPDATE,
  * so exactly one caller ever hands the answer to the agent.
+ *
+ * Within one store (one per process), changes to the same request also wait their turn
+ * before they take a pooled connection: otherwise a burst of clicks on one request would
+ * hold every connection of the pool while queueing on its lock, and other work waiting for
+ * a connection would time out as if the database were down.
  */
 export class ApprovalStore {
   readonly #prisma: PrismaClient;
+  readonly #clock: LockedClock;
+  readonly #changes = new KeyedQueue(meansDatabaseUnavailable);
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, options: ApprovalStoreOptions = {}) {
     this.#prisma = prisma;
+    this.#clock = options.clock;
   }
 
   /** Persists a new pending request. */
@@ -62,9 +80,9 @@ export class ApprovalStore {
   }
 
   /** Records a vote, deciding the request when it is the deciding one (see `checkVote`). */
-  vote(input: VoteInput, now: Date = new Date()): Promise<VoteResult> {
+  vote(input: VoteInput): Promise<VoteResult> {
     const cast = storableVote(input);
-    return this.#locked(cast.approvalId, "record the vote", async (tx, request): Promise<VoteResult> => {
+    return this.#locked(cast.approvalId, "record the vote", async (tx, request, now): Promise<VoteResult> => {
       const check = checkVote(request, cast, now);
       if (check.kind === "expire") {
         const expired = await applyVerdict(tx, request.id, timeoutVerdict(request), now);
@@ -81,14 +99,14 @@ export class ApprovalStore {
   }
 
   /** Applies the request's `on_timeout` if it is still pending (the expiry job's work). */
-  expire(id: string, now: Date = new Date()): Promise<ApprovalTransition> {
-    return this.#settle(id, "expire the approval request", timeoutVerdict, now);
+  expire(id: string): Promise<ApprovalTransition> {
+    return this.#settle(id, "expire the approval request", timeoutVerdict);
   }
 
   /** Marks a pending request cancelled: the call waiting for it went away. */
-  cancel(id: string, reason: string, now: Date = new Date()): Promise<ApprovalTransition> {
+  cancel(id: string, reason: string): Promise<ApprovalTransition> {
     const verdict: Verdict = { status: "cancelled", decidedBy: null, decisionReason: storableText(reason) };
-    return this.#settle(id, "cancel the approval request", () => verdict, now);
+    return this.#settle(id, "cancel the approval request", () => verdict);
   }
 
   /**
@@ -215,9 +233,8 @@ export class ApprovalStore {
     id: string,
     action: string,
     verdict: (request: ApprovalRequest) => Verdict,
-    now: Date,
   ): Promise<ApprovalTransition> {
-    return this.#locked(id, action, async (tx, request): Promise<ApprovalTransition> => {
+    return this.#locked(id, action, async (tx, request, now): Promise<ApprovalTransition> => {
       if (request.status !== "pending") return { kind: "not_pending", request };
       return { kind: "applied", request: await applyVerdict(tx, request.id, verdict(request), now) };
     });
@@ -225,7 +242,11 @@ export class ApprovalStore {
 
   #locked<T>(id: string, action: string, change: LockedChange<T>): Promise<T | { kind: "not_found" }> {
     if (!isUuid(id)) return Promise.resolve({ kind: "not_found" });
-    return this.#run(action, () => withLockedRequest(this.#prisma, id, change));
+    // Queued by lower-case id: Postgres reads a UUID in either case as the same request.
+    const key = id.toLowerCase();
+    return this.#run(action, () =>
+      this.#changes.run(key, () => withLockedRequest(this.#prisma, id, change, this.#clock)),
+    );
   }
 
   async #run<T>(action: string, operation: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 export {
   ApprovalStore,
+  type ApprovalStoreOptions,
   type ApprovalListFilter,
   type ApprovalTransition,
   type NewApprovalRequest,

@@ -18,7 +18,8 @@ const ACTIONS = [
   "rate_limit",
   "require_approval",
 ] as const satisfies readonly PolicyAction[];
-const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+// `gateway:` names the gateway's own refusals in the decision log (see argument-depth.ts).
+const RULE_ID = /^(?!gateway:)[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const TEN_MINUTES_MS = 10 * 60_000;
 
 const actionKind = oneOf(ACTIONS);
@@ -55,7 +56,10 @@ const approvalSchema = withCheck(
 const ruleSchema = withCheck(
   strictObject({
     id: scalar(
-      matching(RULE_ID, "a rule id of letters, digits, _ . : or -, starting with a letter or digit"),
+      matching(
+        RULE_ID,
+        "a rule id of letters, digits, _ . : or -, starting with a letter or digit but not with gateway:",
+      ),
     ),
     tool: scalar(text("a tool name or glob such as delete_*")),
     upstream: scalar(text("an upstream name or glob")).optional(),

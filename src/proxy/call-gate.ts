@@ -14,7 +14,14 @@ import type { RateLimitOutcome } from "../ratelimit/index.js";
 import type { DecisionRecord } from "../store/index.js";
 import type { UpstreamConnection } from "../upstream/index.js";
 import type { ApprovalFlow, ApprovalVerdict } from "./approval-flow.js";
-import { deniedResult, rateLimitedResult, unavailableResult, upstreamErrorResult } from "./tool-results.js";
+import { argumentsTooDeepRuleId, maxArgumentDepth, nestingDepth } from "./argument-depth.js";
+import {
+  argumentsTooDeepResult,
+  deniedResult,
+  rateLimitedResult,
+  unavailableResult,
+  upstreamErrorResult,
+} from "./tool-results.js";
 
 /** What the gate needs of the rate limiter, the decision log, the approvals and the upstreams. */
 export interface CallGateDependencies {
@@ -54,6 +61,9 @@ type Verdict = Pick<DecisionRecord, "decision" | "reason"> &
 
 type Screened = { readonly verdict: Verdict; readonly result?: CallToolResult };
 
+/** The rules a decision record names: the enforced one and, when it differs, the shadow one. */
+type RuleFields = Pick<DecisionRecord, "ruleId" | "shadowDecision" | "shadowRuleId">;
+
 /**
  * Decides and, when allowed, forwards one `tools/call`. Every path ends in exactly one
  * decision record, and every refusal is a `CallToolResult` the model can read, never a
@@ -64,23 +74,34 @@ export class CallGate {
 
   async handle(call: ToolCallRequest): Promise<CallToolResult> {
     const startedAt = performance.now();
+    if (nestingDepth(call.args, maxArgumentDepth) > maxArgumentDepth) {
+      return this.refuseTooDeep(call, startedAt);
+    }
     // Shadow rules are only recorded: the gate enforces `decision` alone.
     const evaluation = evaluate(this.deps.policy(), call);
     const { decision } = evaluation;
+    const rules = ruleFieldsOf(evaluation);
     const screened = await this.screen(call, decision);
     if (screened.result) {
-      this.record(call, evaluation, screened.verdict, startedAt, null, null);
+      this.record(call, rules, screened.verdict, startedAt, null, null);
       return screened.result;
     }
-    if (decision.action !== "require_approval")
-      return this.forward(call, evaluation, screened.verdict, startedAt);
+    if (decision.action !== "require_approval") return this.forward(call, rules, screened.verdict, startedAt);
 
     const approval = await this.holdForApproval(call, decision);
     if ("result" in approval) {
-      this.record(call, evaluation, approval.verdict, startedAt, null, null);
+      this.record(call, rules, approval.verdict, startedAt, null, null);
       return approval.result;
     }
-    return this.forward(call, evaluation, approval.verdict, startedAt, approval.approvalId);
+    return this.forward(call, rules, approval.verdict, startedAt, approval.approvalId);
+  }
+
+  /** Refuses a call no rule can be trusted to judge: see `maxArgumentDepth`. */
+  private refuseTooDeep(call: ToolCallRequest, startedAt: number): CallToolResult {
+    const reason = `the arguments are nested more than ${maxArgumentDepth} levels deep`;
+    const rules = { ruleId: argumentsTooDeepRuleId, shadowDecision: null, shadowRuleId: null };
+    this.record(call, rules, { decision: "deny", reason }, startedAt, null, null);
+    return argumentsTooDeepResult(argumentsTooDeepRuleId, reason);
   }
 
   /** Everything that may stop the call before it is held or forwarded. */
@@ -163,7 +184,7 @@ export class CallGate {
 
   private async forward(
     call: ToolCallRequest,
-    evaluation: Evaluation,
+    rules: RuleFields,
     verdict: Verdict,
     startedAt: number,
     approvalId?: string,
@@ -176,7 +197,7 @@ export class CallGate {
       return result;
     } finally {
       // A relayed protocol error or a cancelled call still leaves exactly one record.
-      this.record(call, evaluation, verdict, startedAt, outcome, performance.now() - upstreamStartedAt);
+      this.record(call, rules, verdict, startedAt, outcome, performance.now() - upstreamStartedAt);
       if (approvalId) void this.deps.onApprovedCallDone?.(approvalId, outcome).catch(() => undefined);
     }
   }
@@ -218,7 +239,7 @@ export class CallGate {
 
   private record(
     call: ToolCallRequest,
-    { decision, shadow }: Evaluation,
+    rules: RuleFields,
     verdict: Verdict,
     startedAt: number,
     outcome: "ok" | "error" | null,
@@ -233,12 +254,10 @@ export class CallGate {
       upstream: call.upstream,
       tool: call.tool,
       arguments: call.args,
-      ruleId: decision.rule?.id ?? null,
       outcome,
       latencyMs: Math.round(performance.now() - startedAt),
       upstreamLatencyMs: upstreamLatencyMs === null ? null : Math.round(upstreamLatencyMs),
-      shadowDecision: shadow ? policyActionOf(shadow.decision) : null,
-      shadowRuleId: shadow?.ruleId ?? null,
+      ...rules,
       ...verdict,
     };
     this.deps.onDecision?.(entry);
@@ -252,6 +271,14 @@ export class CallGate {
       );
     }
   }
+}
+
+function ruleFieldsOf({ decision, shadow }: Evaluation): RuleFields {
+  return {
+    ruleId: decision.rule?.id ?? null,
+    shadowDecision: shadow ? policyActionOf(shadow.decision) : null,
+    shadowRuleId: shadow?.ruleId ?? null,
+  };
 }
 
 /**

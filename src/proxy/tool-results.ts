@@ -43,6 +43,15 @@ export function rateLimitedResult(
   );
 }
 
+/** The arguments are nested deeper than the gateway accepts: refused before any rule applies. */
+export function argumentsTooDeepResult(ruleId: string, reason: string): CallToolResult {
+  return gatewayResult(
+    `Refused by the gateway: ${reason}, deeper than it checks or shows to reviewers. ` +
+      `The tool was not called. Send the call again with flatter arguments.`,
+    { decision: "deny", rule: ruleId, reason },
+  );
+}
+
 /** The gateway could not decide safely (Redis, Postgres or the approval channel is down): fail closed. */
 export function unavailableResult(what: string, rule: RuleRef | undefined): CallToolResult {
   return gatewayResult(

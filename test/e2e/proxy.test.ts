@@ -12,6 +12,7 @@ import {
   type GatewayFixture,
   type InProcessGateway,
 } from "../support/gateway-harness.js";
+import { openRawSession, toolCallBody } from "../faults/support/raw-mcp.js";
 import { withClient } from "../support/services.js";
 
 const policy = {
@@ -37,6 +38,12 @@ const policy = {
       tool: "create_*",
       action: "deny",
       reason: "Billing is read-only",
+    },
+    {
+      id: "approve-admin-keys",
+      tool: "create_api_key",
+      when: { "args.scope": "admin" },
+      action: "require_approval",
     },
     {
       id: "throttle-describe",
@@ -235,6 +242,62 @@ describe("the gateway as an MCP proxy", () => {
     );
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(gateway.logs()).not.toContain(secret);
+  });
+
+  it("refuses arguments nested deeper than 128 levels before any rule, and records each refusal", async () => {
+    const raw = await openRawSession(`${gateway.url}/mcp/sagemaker`, agentTokens["ci-bot"]);
+    const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+    const callsBefore = fixture.readCallLog().length;
+    // The arguments object is level 1: 127 arrays inside it are allowed, 128 are one too many.
+    const deepest = await raw.post(toolCallBody(1, "echo", `{"payload":${nested(127)}}`));
+    expect(deepest.messages[0]).toMatchObject({ result: { content: [{ text: expect.any(String) }] } });
+    expect(deepest.messages[0]).not.toMatchObject({ result: { isError: true } });
+
+    const refusals = [
+      { tool: "echo", args: `{"payload":${nested(128)}}` },
+      // Without the limit, require_approval would try to hash this and fail with a JSON-RPC error.
+      { tool: "create_api_key", args: `{"scope":"admin","name":${nested(10_000)}}` },
+    ];
+    for (const [index, { tool, args }] of refusals.entries()) {
+      const reply = await raw.post(toolCallBody(2 + index, tool, args));
+      expect(reply.status, tool).toBe(200);
+      expect(reply.messages[0], tool).toMatchObject({
+        result: {
+          isError: true,
+          content: [
+            {
+              type: "text",
+              text: expect.stringMatching(
+                /^Refused by the gateway: the arguments are nested more than 128 levels deep.*The tool was not called/,
+              ),
+            },
+          ],
+          _meta: {
+            "mcp-approval-gateway/decision": { decision: "deny", rule: "gateway:arguments-too-deep" },
+          },
+        },
+      });
+    }
+    expect(fixture.readCallLog().length).toBe(callsBefore + 1);
+
+    await gateway.decisionLog.flush();
+    const rows = await withClient(
+      fixture.database.url,
+      async (db) =>
+        (
+          await db.query(
+            "SELECT tool, decision, reason, arguments FROM decisions WHERE rule_id = 'gateway:arguments-too-deep' ORDER BY seq",
+          )
+        ).rows,
+    );
+    expect(rows.map((row) => [row.tool, row.decision, row.reason])).toEqual(
+      refusals.map(({ tool }) => [tool, "deny", "the arguments are nested more than 128 levels deep"]),
+    );
+    expect(rows.every((row) => JSON.stringify(row.arguments).includes("[TOO DEEP]"))).toBe(true);
+    const approvals = await withClient(fixture.database.url, async (db) =>
+      db.query("SELECT count(*)::int AS n FROM approval_requests"),
+    );
+    expect(approvals.rows[0]).toEqual({ n: 0 });
   });
 
   it("never stores or logs the credential a tool returns", async () => {

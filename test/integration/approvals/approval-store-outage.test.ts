@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { ApprovalStore } from "../../../src/approvals/approval-store.js";
@@ -9,6 +10,28 @@ import { createEmptyDatabase, freePort, withClient } from "../../support/service
 import { newRequest, voteOn } from "./approval-fixtures.js";
 
 const someId = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+
+/** A server that accepts connections and never answers: Postgres behind a network that lost it. */
+async function startSilentServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted += 1;
+    sockets.add(socket);
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("the silent server has no port");
+  return {
+    port: address.port,
+    connections: () => accepted,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 const migrationsDir = path.resolve(import.meta.dirname, "../../../prisma/migrations");
 
 describe("ApprovalStore without a usable database", () => {
@@ -64,6 +87,26 @@ describe("ApprovalStore without a usable database", () => {
       const failure = await failureOf(operation);
       expect(failure, name).toBeInstanceOf(GatewayError);
       expect(failure, name).toMatchObject({ code: ErrorCode.DatabaseUnavailable });
+    }
+  });
+
+  it("fails votes queued on one request together when Postgres does not answer, trying once", async () => {
+    const silent = await startSilentServer();
+    try {
+      const store = storeAt(`postgresql://gateway@127.0.0.1:${silent.port}/gateway`);
+      const failures = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          failureOf(() => store.vote(voteOn(someId, { reviewerId: `U-${index}` }))),
+        ),
+      );
+      for (const failure of failures) {
+        expect(failure).toBeInstanceOf(GatewayError);
+        expect(failure).toMatchObject({ code: ErrorCode.DatabaseUnavailable });
+      }
+      // Tried one after another, each would wait out the connect timeout behind the others.
+      expect(silent.connections()).toBe(1);
+    } finally {
+      await silent.close();
     }
   });
 

@@ -39,6 +39,12 @@ describe("ApprovalStore queries", () => {
   describe("findReusable", () => {
     const decidedAt = new Date("2026-11-26T12:00:00.000Z");
     const expiresAt = new Date("2026-11-26T13:00:00.000Z");
+    /** Decides at `decidedAt`, the time the queries below are relative to. */
+    let decider: ApprovalStore;
+
+    beforeAll(() => {
+      decider = new ApprovalStore(prisma, { clock: () => decidedAt });
+    });
 
     /** A query for the fixture call of an agent no other test uses, so each test starts with none. */
     function ownQuery(): ReusableApprovalQuery {
@@ -64,24 +70,24 @@ describe("ApprovalStore queries", () => {
     it("finds a decided request not yet delivered, whatever its verdict", async () => {
       const approvedQuery = ownQuery();
       const approved = await createFor(approvedQuery);
-      await store.vote(voteOn(approved.id), decidedAt);
+      await decider.vote(voteOn(approved.id));
       expect(await store.findReusable(approvedQuery)).toMatchObject({ id: approved.id, status: "approved" });
 
       const deniedQuery = ownQuery();
       const denied = await createFor(deniedQuery);
-      await store.vote(voteOn(denied.id, { vote: "deny" }), decidedAt);
+      await decider.vote(voteOn(denied.id, { vote: "deny" }));
       expect(await store.findReusable(deniedQuery)).toMatchObject({ id: denied.id, status: "denied" });
 
       const expiredQuery = ownQuery();
       const expired = await createFor(expiredQuery);
-      await store.expire(expired.id, decidedAt);
+      await decider.expire(expired.id);
       expect(await store.findReusable(expiredQuery)).toMatchObject({ id: expired.id, status: "expired" });
     });
 
     it("does not find a request once it was delivered", async () => {
       const query = ownQuery();
       const request = await createFor(query);
-      await store.vote(voteOn(request.id), decidedAt);
+      await decider.vote(voteOn(request.id));
       expect(await store.findReusable(query)).toBeDefined();
       expect(await store.claimDelivery(request.id)).toBeDefined();
       expect(await store.findReusable(query)).toBeUndefined();
@@ -90,7 +96,7 @@ describe("ApprovalStore queries", () => {
     it("does not find a cancelled request", async () => {
       const query = ownQuery();
       const request = await createFor(query);
-      await store.cancel(request.id, "client went away", decidedAt);
+      await decider.cancel(request.id, "client went away");
       expect(await store.findReusable(query)).toBeUndefined();
     });
 
@@ -108,7 +114,7 @@ describe("ApprovalStore queries", () => {
     it("does not find a decision older than decidedSince", async () => {
       const query = ownQuery();
       const request = await createFor(query);
-      await store.vote(voteOn(request.id), decidedAt);
+      await decider.vote(voteOn(request.id));
       const justAfter = new Date(decidedAt.getTime() + 1);
       expect(await store.findReusable({ ...query, decidedSince: justAfter })).toBeUndefined();
       expect(await store.findReusable({ ...query, decidedSince: decidedAt })).toMatchObject({

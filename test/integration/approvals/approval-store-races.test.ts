@@ -84,6 +84,9 @@ describe("ApprovalStore under concurrency", () => {
       const stored = await replica(2).get(request.id);
       expect(stored?.status).toBe("approved");
       expect(stored?.votes.map((vote) => vote.reviewerId).sort()).toEqual(["U-ann", "U-bob"]);
+      // Whichever vote got the lock first, the decision is not stamped before either.
+      const decidedAt = stored?.decidedAt?.getTime() ?? -Infinity;
+      expect(stored?.votes.filter((vote) => vote.createdAt.getTime() > decidedAt)).toEqual([]);
       const decider = results.find((result) => result.kind === "recorded" && result.decided);
       expect(decider?.kind === "recorded" && decider.request.decidedBy).toBe(stored?.decidedBy);
     }

@@ -27,6 +27,11 @@ describe("ApprovalStore", () => {
     await database.drop();
   });
 
+  /** The store on a clock stopped at `at`, for stamps a test can predict. */
+  function storeAt(at: Date): ApprovalStore {
+    return new ApprovalStore(prisma, { clock: () => at });
+  }
+
   describe("create and get", () => {
     it("round-trips a new request as pending, with nothing decided yet", async () => {
       const input = newRequest({ approvers: ["U-ann", "U-bob"], quorum: 2, requireReasonOnDeny: true });
@@ -99,7 +104,7 @@ describe("ApprovalStore", () => {
     it("approves a quorum-1 request with the first approval", async () => {
       const request = await store.create(newRequest());
       const at = new Date(Date.now() + 1_000);
-      const result = await store.vote(voteOn(request.id, { reason: "  looks fine " }), at);
+      const result = await storeAt(at).vote(voteOn(request.id, { reason: "  looks fine " }));
 
       expect(result).toMatchObject({ kind: "recorded", decided: true });
       const stored = await store.get(request.id);
@@ -142,14 +147,13 @@ describe("ApprovalStore", () => {
       const first = new Date(Date.now() + 1_000);
       const second = new Date(first.getTime() + 500);
 
-      expect(await store.vote(voteOn(request.id), first)).toMatchObject({
+      expect(await storeAt(first).vote(voteOn(request.id))).toMatchObject({
         kind: "recorded",
         decided: false,
         request: { status: "pending", votes: [{ reviewerId: "U-ann" }] },
       });
-      const result = await store.vote(
+      const result = await storeAt(second).vote(
         voteOn(request.id, { reviewerId: "U-bob", reviewerName: "Bob" }),
-        second,
       );
       expect(result).toMatchObject({
         kind: "recorded",
@@ -220,7 +224,7 @@ describe("ApprovalStore", () => {
     it("expires a request voted on after its expiry time, and records no vote", async () => {
       const request = await store.create(newRequest({ quorum: 1 }));
       const late = new Date(request.expiresAt.getTime() + 1);
-      const result = await store.vote(voteOn(request.id), late);
+      const result = await storeAt(late).vote(voteOn(request.id));
 
       expect(result).toMatchObject({
         kind: "already_decided",
@@ -232,7 +236,7 @@ describe("ApprovalStore", () => {
 
     it("approves by timeout when a vote arrives after expiry of an on_timeout approve request", async () => {
       const request = await store.create(newRequest({ onTimeout: "approve" }));
-      const result = await store.vote(voteOn(request.id, { vote: "deny" }), request.expiresAt);
+      const result = await storeAt(request.expiresAt).vote(voteOn(request.id, { vote: "deny" }));
       expect(result).toMatchObject({
         kind: "already_decided",
         request: { status: "approved", decidedBy: "timeout" },
@@ -253,7 +257,7 @@ describe("ApprovalStore", () => {
     it("expires a pending on_timeout deny request", async () => {
       const request = await store.create(newRequest());
       const at = new Date(Date.now() + 2_000);
-      const result = await store.expire(request.id, at);
+      const result = await storeAt(at).expire(request.id);
 
       expect(result).toMatchObject({
         kind: "applied",

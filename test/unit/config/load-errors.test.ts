@@ -210,8 +210,16 @@ describe("messages for other mistakes", () => {
 
   it("rejects bad rule ids and unknown actions", () => {
     expect(problemsWith("policy:\n  rules:\n    - { id: -bad id, tool: t, action: permit }\n")).toEqual([
-      'gateway.yaml: policy.rules[0].id: expected a rule id of letters, digits, _ . : or -, starting with a letter or digit, got "-bad id"',
+      'gateway.yaml: policy.rules[0].id: expected a rule id of letters, digits, _ . : or -, starting with a letter or digit but not with gateway:, got "-bad id"',
       'gateway.yaml: policy.rules[0].action: expected one of allow, deny, rate_limit, require_approval, got "permit"',
+    ]);
+  });
+
+  it("keeps rule ids starting with gateway: for the gateway's own refusals", () => {
+    expect(
+      problemsWith("policy:\n  rules:\n    - { id: gateway:arguments-too-deep, tool: t, action: allow }\n"),
+    ).toEqual([
+      'gateway.yaml: policy.rules[0].id: expected a rule id of letters, digits, _ . : or -, starting with a letter or digit but not with gateway:, got "gateway:arguments-too-deep"',
     ]);
   });
 
