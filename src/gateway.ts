@@ -15,7 +15,7 @@ import { describeError, ErrorCode, GatewayError } from "./errors.js";
 import { AgentDirectory } from "./http/agent-auth.js";
 import { createHealthRouter } from "./http/health-route.js";
 import { sendJsonRpcError } from "./http/json-rpc-errors.js";
-import { createMcpRouter } from "./http/mcp-route.js";
+import { createMcpEndpoint } from "./http/mcp-endpoint.js";
 import { SessionRegistry } from "./http/mcp-sessions.js";
 import { PolicyReloader, type ReloadOutcome, type ReloadTrigger } from "./config/policy-reloader.js";
 import { createMetricsRouter } from "./http/metrics-route.js";
@@ -109,18 +109,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     ]),
   );
   app.use(createMetricsRouter(metrics, logger));
-  app.use(
-    createMcpRouter({
-      upstreams,
-      agents: new AgentDirectory(config.agents),
-      sessions,
-      gate,
-      policy: () => livePolicy.current,
-      maxBodyBytes: config.server.maxBodyBytes,
-      version: gatewayVersion,
-      logger,
-    }),
-  );
   const decisionQueries = new DecisionQueries(prisma, approvals.service);
   app.use(
     "/api",
@@ -143,7 +131,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   );
   app.use((_req, res) => sendJsonRpcError(res, 404, -32601, "Not found"));
 
-  const server = createServer(app);
+  const mcpEndpoint = createMcpEndpoint({
+    upstreams,
+    agents: new AgentDirectory(config.agents),
+    sessions,
+    gate,
+    policy: () => livePolicy.current,
+    maxBodyBytes: config.server.maxBodyBytes,
+    version: gatewayVersion,
+    logger,
+  });
+  // Agents' calls skip express (see createMcpEndpoint); everything else is an express route.
+  const server = createServer((req, res) => {
+    if (!mcpEndpoint(req, res)) app(req, res);
+  });
   // Agents idle between calls: outlive the usual 60 s load-balancer idle timeout so a
   // client never reuses a connection the gateway is closing at that moment.
   server.keepAliveTimeout = 65_000;

@@ -9,7 +9,7 @@ import { cliPath, repoRoot } from "../support/paths.js";
 import { freePort, startExampleUpstream, stopProcess, waitForPort } from "../support/processes.js";
 import { realisticPolicy } from "../support/realistic-policy.js";
 import { createBenchDatabase, startServices } from "../support/services.js";
-import { countOption, formatMs, summarize } from "../support/stats.js";
+import { countOption, formatMs, stringOption, summarize } from "../support/stats.js";
 import { Teardown } from "../support/teardown.js";
 import { summarizeProfile } from "./cpuprofile-summary.js";
 
@@ -181,10 +181,5 @@ function processCpuMs(pid: number): number {
 
 // USER_HZ, 100 on every Linux architecture Node runs on.
 const clockTicksPerSecond = 100;
-
-function stringOption(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
 
 await main();

@@ -1,15 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import express from "express";
 import type { Logger } from "pino";
 import { createApprovalService } from "../../src/approvals/index.js";
 import { createRedactor } from "../../src/audit/index.js";
 import type { GatewayConfig } from "../../src/config/types.js";
 import { describeError } from "../../src/errors.js";
 import { AgentDirectory } from "../../src/http/agent-auth.js";
-import { createMcpRouter } from "../../src/http/mcp-route.js";
+import { sendJsonRpcError } from "../../src/http/json-rpc-errors.js";
+import { createMcpEndpoint } from "../../src/http/mcp-endpoint.js";
 import { SessionRegistry } from "../../src/http/mcp-sessions.js";
-import { requestIdMiddleware } from "../../src/http/request-id.js";
 import { GatewayMetrics } from "../../src/metrics/gateway-metrics.js";
 import { compilePolicy } from "../../src/policy/index.js";
 import { ApprovalFlow } from "../../src/proxy/approval-flow.js";
@@ -92,22 +91,19 @@ export async function startComposedGateway(
   });
   const sessions = new SessionRegistry({ idleTimeoutMs: sessionIdleMs, logger });
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.use(requestIdMiddleware(logger));
-  app.use(
-    createMcpRouter({
-      upstreams,
-      agents: new AgentDirectory(config.agents),
-      sessions,
-      gate,
-      policy: () => policy,
-      maxBodyBytes: config.server.maxBodyBytes,
-      version: gatewayVersion,
-      logger,
-    }),
-  );
-  const server = createServer(app);
+  const mcpEndpoint = createMcpEndpoint({
+    upstreams,
+    agents: new AgentDirectory(config.agents),
+    sessions,
+    gate,
+    policy: () => policy,
+    maxBodyBytes: config.server.maxBodyBytes,
+    version: gatewayVersion,
+    logger,
+  });
+  const server = createServer((req, res) => {
+    if (!mcpEndpoint(req, res)) sendJsonRpcError(res, 404, -32601, "Not found");
+  });
   await new Promise<void>((resolve) => server.listen(config.server.port, config.server.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -62,6 +62,12 @@ export function countOption(name: string, fallback: number): number {
   return value;
 }
 
+/** The value after `--name` on the command line, if given. */
+export function stringOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
 /** Writes `bench/results/<name>` as indented JSON and returns its path. */
 export function writeResults(name: string, data: unknown): string {
   mkdirSync(resultsDir, { recursive: true });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 
@@ -17,23 +17,36 @@ const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestIdMiddleware(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const requestId = offeredOrNewRequestId(req);
-    const requestLog = logger.child({ requestId });
-    res.locals.requestId = requestId;
-    res.locals.logger = requestLog;
-    res.setHeader(requestIdHeader, requestId);
-    const startedAt = performance.now();
-    res.once("close", () => {
-      const durationMs = Math.round(performance.now() - startedAt);
-      requestLog.debug(
-        { method: req.method, path: req.path, status: res.statusCode, durationMs },
-        "request done",
-      );
-    });
-    // Rather than an AsyncLocalStorage, whose promise hooks would tax every promise of the process.
-    req.headers[requestIdHeader] = requestId;
+    const tagged = tagRequest(req, res, logger);
+    res.locals.requestId = tagged.requestId;
+    res.locals.logger = tagged.logger;
     next();
   };
+}
+
+/** What {@link tagRequest} gave a request: its id and a logger carrying it. */
+export interface TaggedRequest {
+  readonly requestId: string;
+  readonly logger: Logger;
+}
+
+/**
+ * The work of {@link requestIdMiddleware} on Node's own request and response, for endpoints
+ * served without express.
+ */
+export function tagRequest(req: IncomingMessage, res: ServerResponse, logger: Logger): TaggedRequest {
+  const requestId = offeredOrNewRequestId(req.headers);
+  const requestLog = logger.child({ requestId });
+  res.setHeader(requestIdHeader, requestId);
+  const startedAt = performance.now();
+  res.once("close", () => {
+    const durationMs = Math.round(performance.now() - startedAt);
+    const path = (req.url ?? "").split("?", 1)[0];
+    requestLog.debug({ method: req.method, path, status: res.statusCode, durationMs }, "request done");
+  });
+  // Rather than an AsyncLocalStorage, whose promise hooks would tax every promise of the process.
+  req.headers[requestIdHeader] = requestId;
+  return { requestId, logger: requestLog };
 }
 
 /**
@@ -42,7 +55,7 @@ export function requestIdMiddleware(logger: Logger): RequestHandler {
  */
 export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
   const assigned: unknown = res.locals.requestId;
-  const requestId = typeof assigned === "string" ? assigned : offeredOrNewRequestId(req);
+  const requestId = typeof assigned === "string" ? assigned : offeredOrNewRequestId(req.headers);
   res.locals.requestId = requestId;
   res.setHeader(requestIdHeader, requestId);
   next();
@@ -60,7 +73,7 @@ export function requestIdOfHeaders(headers: IncomingHttpHeaders | undefined): st
   return typeof requestId === "string" ? requestId : undefined;
 }
 
-function offeredOrNewRequestId(req: Request): string {
-  const offered = req.get(requestIdHeader);
-  return offered !== undefined && saneRequestId.test(offered) ? offered : randomUUID();
+function offeredOrNewRequestId(headers: IncomingHttpHeaders): string {
+  const offered = headers[requestIdHeader];
+  return typeof offered === "string" && saneRequestId.test(offered) ? offered : randomUUID();
 }

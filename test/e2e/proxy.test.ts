@@ -393,6 +393,33 @@ describe("HTTP edge of the gateway", () => {
     expect(health.status).toBe(200);
   });
 
+  it("serves /mcp/<upstream> with a trailing slash, a query or another case, and nothing below it", async () => {
+    for (const path of ["sagemaker/", "sagemaker?trace=1", "sagemaker/?trace=1"]) {
+      const response = await post(JSON.stringify(initialize), {}, path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("mcp-session-id"), path).toBeTruthy();
+      expect(response.headers.get("x-request-id"), path).toBeTruthy();
+    }
+    const upperCase = await fetch(`${gateway.url}/MCP/sagemaker`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify(initialize),
+    });
+    expect(upperCase.status).toBe(401);
+    const below = await post(JSON.stringify(initialize), {}, "sagemaker/extra");
+    expect(below.status).toBe(404);
+    expect(await below.json()).toMatchObject({ error: { code: -32601, message: "Not found" } });
+    const badEscape = await post(JSON.stringify(initialize), {}, "%E0%A4%A");
+    expect(badEscape.status).toBe(404);
+    expect(await badEscape.json()).toMatchObject({ error: { message: 'Unknown upstream "%E0%A4%A"' } });
+  });
+
+  it("answers a body in an encoding it cannot read with a JSON-RPC error, not a 5xx", async () => {
+    const response = await post(JSON.stringify(initialize), { "content-encoding": "compress-me-not" });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32600 } });
+  });
+
   it("reports readiness of Redis and Postgres", async () => {
     const response = await fetch(`${gateway.url}/readyz`);
     expect(response.status).toBe(200);
