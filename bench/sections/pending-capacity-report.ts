@@ -7,7 +7,7 @@ export function formatPendingCapacity(result: PendingResult): string {
   const seconds = (ms: number | null): string => (ms === null ? "-" : `${(ms / 1_000).toFixed(1)} s`);
   const mb = (value: number | null): string => (value === null ? "-" : value.toFixed(0));
   const table = formatTable([
-    ["gateway process", "RSS MB (max)", "heap MB (max)", "loop delay p50 / p99 / max ms"],
+    ["gateway process", "RSS MB (max)", "V8 heap MB used / committed (max)", "loop delay p50 / p99 / max ms"],
     [
       `${plan.sessions} sessions open, nothing held`,
       mb(rssMb.sessionsOpen),
@@ -53,7 +53,7 @@ export function formatPendingCapacity(result: PendingResult): string {
 }
 
 function heap(value: LoopDelay | null): string {
-  return value === null ? "-" : value.heapUsedMaxMb.toFixed(0);
+  return value === null ? "-" : `${value.heapUsedMaxMb.toFixed(0)} / ${value.heapTotalMaxMb.toFixed(0)}`;
 }
 
 function delay(value: LoopDelay | null): string {

@@ -21,7 +21,7 @@ export interface BenchPlan {
 }
 
 const full: Omit<BenchPlan, "quick" | "sections" | "writeDocs"> = {
-  hardLimitMs: 9.5 * 60_000,
+  hardLimitMs: 11 * 60_000,
   allowPath: { sessionCounts: [1, 32], rounds: 3, runMs: 2_000, warmupMs: 1_000 },
   approvals: 500,
   pending: {
@@ -29,7 +29,7 @@ const full: Omit<BenchPlan, "quick" | "sections" | "writeDocs"> = {
     callsPerSession: 100,
     holdMs: 5_000,
     rampLimitMs: 70_000,
-    releaseLimitMs: 60_000,
+    releaseLimitMs: 120_000,
     approveParallel: 32,
   },
   rateLimit: { sessions: 20, callsPerSession: 50, rounds: 2, sequentialCalls: 200 },

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -68,6 +69,11 @@ export async function connectClient(url: string, token?: string): Promise<Client
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
   await client.connect(transport);
+  // Every call's fetch listens on the transport's one AbortSignal, and undici removes that
+  // listener only once the request is garbage-collected: thousands of calls between two
+  // collections are expected here, not a leak.
+  const signal = (transport as unknown as { _abortController?: AbortController })._abortController?.signal;
+  if (signal) setMaxListeners(0, signal);
   return client;
 }
 

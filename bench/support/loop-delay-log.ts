@@ -10,6 +10,8 @@ export interface LoopDelay {
   readonly max: number;
   /** Highest V8 heap in use, sampled once a second (live objects and garbage not yet collected). */
   readonly heapUsedMaxMb: number;
+  /** Highest V8 heap committed (used, free and garbage): what of the RSS is V8's. */
+  readonly heapTotalMaxMb: number;
 }
 
 interface ProbeLine {
@@ -18,6 +20,7 @@ interface ProbeLine {
   readonly p99: number;
   readonly max: number;
   readonly heapUsedMb: number;
+  readonly heapTotalMb?: number;
 }
 
 /** Reads the probe's file (see loop-delay-probe.ts) and summarizes the seconds within [from, to]. */
@@ -37,5 +40,6 @@ export function loopDelayBetween(logPath: string, fromTs: number, toTs: number):
     p99: Math.max(...lines.map((line) => line.p99)),
     max: Math.max(...lines.map((line) => line.max)),
     heapUsedMaxMb: Math.max(...lines.map((line) => line.heapUsedMb)),
+    heapTotalMaxMb: Math.max(...lines.map((line) => line.heapTotalMb ?? 0)),
   };
 }
