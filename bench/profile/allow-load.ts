@@ -20,6 +20,7 @@ import { summarizeProfile } from "./cpuprofile-summary.js";
  * `node --cpu-prof` and its self time is summarised when it exits.
  *
  *   node dist/bench/profile/allow-load.js [--calls 2000] [--sessions 1] [--rounds 3] [--profile DIR]
+ *     [--gateway-node-flags "--heap-growing-percent=0 …"]   (to compare V8 settings)
  */
 
 const measuredCall = { name: "describe_endpoint", arguments: { endpoint_name: "ep-alpha" } };
@@ -83,7 +84,8 @@ async function startGateway(
     upstreamUrl,
     policy: realisticPolicy,
   });
-  const nodeFlags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const extraFlags = (stringOption("gateway-node-flags") ?? "").split(" ").filter(Boolean);
+  const nodeFlags = [...extraFlags, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = spawn(process.execPath, [...nodeFlags, cliPath, "start", "--config", configPath], {
     cwd: repoRoot,
