@@ -12,7 +12,7 @@ import {
   type GatewayFixture,
   type InProcessGateway,
 } from "../support/gateway-harness.js";
-import { openRawSession, toolCallBody } from "../faults/support/raw-mcp.js";
+import { initializeRequest, mcpAccept, openRawSession, toolCallBody } from "../support/raw-mcp.js";
 import { withClient } from "../support/services.js";
 
 const policy = {
@@ -317,18 +317,13 @@ describe("the gateway as an MCP proxy", () => {
 describe("HTTP edge of the gateway", () => {
   let fixture: GatewayFixture;
   let gateway: InProcessGateway;
-  const initialize = {
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
-  };
+  const initialize = initializeRequest;
   const post = (body: string, headers: Record<string, string> = {}, upstream = "sagemaker") =>
     fetch(`${gateway.url}/mcp/${upstream}`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
-        accept: "application/json, text/event-stream",
+        accept: mcpAccept,
         authorization: `Bearer ${agentTokens["ci-bot"]}`,
         ...headers,
       },
@@ -402,7 +397,7 @@ describe("HTTP edge of the gateway", () => {
     }
     const upperCase = await fetch(`${gateway.url}/MCP/sagemaker`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      headers: { "content-type": "application/json", accept: mcpAccept },
       body: JSON.stringify(initialize),
     });
     expect(upperCase.status).toBe(401);

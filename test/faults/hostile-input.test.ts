@@ -25,7 +25,7 @@ import {
   deepObjects,
   malformedBodies,
 } from "./support/hostile-inputs.js";
-import { postRaw, toolCallBody, type RawReply } from "./support/raw-mcp.js";
+import { postRaw, toolCallBody, type RawReply } from "../support/raw-mcp.js";
 
 describe("hostile input against a running gateway process", () => {
   let target: HostileGateway;

@@ -18,12 +18,25 @@ export interface RawMcpSession {
   post(body: string): Promise<RawReply>;
 }
 
-const acceptBoth = "application/json, text/event-stream";
+/** The Accept header Streamable HTTP requires on every POST. */
+export const mcpAccept = "application/json, text/event-stream";
+
+/** An `initialize` request as a client without the SDK sends it. */
+export const initializeRequest = {
+  jsonrpc: "2.0",
+  id: 0,
+  method: "initialize",
+  params: {
+    protocolVersion: LATEST_PROTOCOL_VERSION,
+    capabilities: {},
+    clientInfo: { name: "raw-client", version: "1.0.0" },
+  },
+} as const;
 
 export async function postRaw(url: string, body: string, headers: Record<string, string>): Promise<RawReply> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: acceptBoth, ...headers },
+    headers: { "content-type": "application/json", accept: mcpAccept, ...headers },
     body,
   });
   const text = await response.text();
@@ -33,19 +46,10 @@ export async function postRaw(url: string, body: string, headers: Record<string,
 /** Initializes a session on `/mcp/<upstream>` with the agent's token. */
 export async function openRawSession(mcpUrl: string, token: string): Promise<RawMcpSession> {
   const auth = { authorization: `Bearer ${token}` };
-  const initialize = JSON.stringify({
-    jsonrpc: "2.0",
-    id: 0,
-    method: "initialize",
-    params: {
-      protocolVersion: LATEST_PROTOCOL_VERSION,
-      capabilities: {},
-      clientInfo: { name: "raw-fault-client", version: "1.0.0" },
-    },
-  });
+  const initialize = JSON.stringify(initializeRequest);
   const response = await fetch(mcpUrl, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: acceptBoth, ...auth },
+    headers: { "content-type": "application/json", accept: mcpAccept, ...auth },
     body: initialize,
   });
   await response.text();

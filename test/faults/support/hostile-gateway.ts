@@ -11,7 +11,7 @@ import {
 import { blockActionPayload, signedSlackRequest, type SlackTestUser } from "../../support/slack-requests.js";
 import { pollUntil } from "../../support/wait.js";
 import { queryRows } from "./fault-helpers.js";
-import { openRawSession, type RawMcpSession } from "./raw-mcp.js";
+import { openRawSession, type RawMcpSession } from "../../support/raw-mcp.js";
 
 export const signingSecret = "hostile-signing-secret-0123456789";
 export const channel = "C0HOSTILE";

@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import { argumentsHash } from "../../../src/approvals/arguments-hash.js";
 import type { NewApprovalRequest } from "../../../src/approvals/approval-store.js";
 import type { VoteInput } from "../../../src/approvals/types.js";
-import { withClient } from "../../support/services.js";
+import type { PrismaClient } from "../../../src/generated/prisma/client.js";
+import { createPrismaClient } from "../../../src/store/prisma-client.js";
+import { createMigratedDatabase } from "../../support/gateway-harness.js";
+import { withClient, type TestDatabase } from "../../support/services.js";
 
 export const callArguments = { endpoint: "prod-ranker", force: true };
 
@@ -52,4 +55,28 @@ export async function countVotes(url: string, approvalId: string): Promise<numbe
     [approvalId],
   );
   return rows[0]?.count ?? -1;
+}
+
+/** A migrated database of its own with one Prisma client (one pool, as in a gateway process) on it. */
+export interface StoreDatabase {
+  readonly database: TestDatabase;
+  readonly prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+export async function openStoreDatabase(
+  options: { maxConnections?: number; applicationName?: string } = {},
+): Promise<StoreDatabase> {
+  const database = await createMigratedDatabase();
+  const url = new URL(database.url);
+  if (options.applicationName) url.searchParams.set("application_name", options.applicationName);
+  const prisma = createPrismaClient(url.toString(), { maxConnections: options.maxConnections });
+  return {
+    database,
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await database.drop();
+    },
+  };
 }

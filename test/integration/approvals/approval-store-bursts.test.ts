@@ -2,32 +2,26 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalStore } from "../../../src/approvals/approval-store.js";
-import type { PrismaClient } from "../../../src/generated/prisma/client.js";
-import { createPrismaClient } from "../../../src/store/prisma-client.js";
-import { createMigratedDatabase } from "../../support/gateway-harness.js";
 import type { TestDatabase } from "../../support/services.js";
 import { pollUntil } from "../../support/wait.js";
-import { newRequest, queryRows, voteOn } from "./approval-fixtures.js";
+import { newRequest, openStoreDatabase, queryRows, voteOn, type StoreDatabase } from "./approval-fixtures.js";
 
 const applicationName = "approval-store-bursts";
 
 /** One store on one pool of 10 connections, as in a gateway process. */
 describe("ApprovalStore under a burst of clicks", () => {
+  let opened: StoreDatabase;
   let database: TestDatabase;
   let store: ApprovalStore;
-  let prisma: PrismaClient;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase();
-    const url = new URL(database.url);
-    url.searchParams.set("application_name", applicationName);
-    prisma = createPrismaClient(url.toString(), { maxConnections: 10 });
-    store = new ApprovalStore(prisma);
+    opened = await openStoreDatabase({ maxConnections: 10, applicationName });
+    database = opened.database;
+    store = new ApprovalStore(opened.prisma);
   });
 
   afterAll(async () => {
-    await prisma.$disconnect();
-    await database.drop();
+    await opened.close();
   });
 
   it("decides once among 300 simultaneous votes on one request, on one pooled connection", async () => {

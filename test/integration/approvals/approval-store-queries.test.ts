@@ -1,31 +1,32 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalStore, type ReusableApprovalQuery } from "../../../src/approvals/approval-store.js";
 import { argumentsHash } from "../../../src/approvals/arguments-hash.js";
 import type { ApprovalRequest } from "../../../src/approvals/types.js";
 import type { PrismaClient } from "../../../src/generated/prisma/client.js";
-import { applyMigrations } from "../../../src/store/migrate.js";
-import { createPrismaClient } from "../../../src/store/prisma-client.js";
-import { createEmptyDatabase, uniquePrefix, type TestDatabase } from "../../support/services.js";
-import { callArguments, newRequest, queryRows, voteOn } from "./approval-fixtures.js";
-
-const migrationsDir = path.resolve(import.meta.dirname, "../../../prisma/migrations");
+import { uniquePrefix, type TestDatabase } from "../../support/services.js";
+import {
+  callArguments,
+  newRequest,
+  openStoreDatabase,
+  queryRows,
+  voteOn,
+  type StoreDatabase,
+} from "./approval-fixtures.js";
 
 describe("ApprovalStore queries", () => {
+  let opened: StoreDatabase;
   let database: TestDatabase;
   let prisma: PrismaClient;
   let store: ApprovalStore;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase();
-    await applyMigrations({ databaseUrl: database.url, migrationsDir });
-    prisma = createPrismaClient(database.url);
+    opened = await openStoreDatabase();
+    ({ database, prisma } = opened);
     store = new ApprovalStore(prisma);
   });
 
   afterAll(async () => {
-    await prisma.$disconnect();
-    await database.drop();
+    await opened.close();
   });
 
   /** Backdates a request, so tests can order requests without waiting. */
@@ -137,14 +138,12 @@ describe("ApprovalStore queries", () => {
 
   describe("listPending and list", () => {
     it("lists pending requests oldest first and all requests newest first, by status, up to a limit", async () => {
-      const fresh = await createEmptyDatabase();
-      await applyMigrations({ databaseUrl: fresh.url, migrationsDir });
-      const client = createPrismaClient(fresh.url);
+      const fresh = await openStoreDatabase();
       try {
-        const own = new ApprovalStore(client);
+        const own = new ApprovalStore(fresh.prisma);
         const createdAtMinute = async (minute: number): Promise<string> => {
           const { id } = await own.create(newRequest());
-          await queryRows(fresh.url, `UPDATE approval_requests SET created_at = $2 WHERE id = $1`, [
+          await queryRows(fresh.database.url, `UPDATE approval_requests SET created_at = $2 WHERE id = $1`, [
             id,
             new Date(Date.UTC(2026, 10, 26, 10, minute)),
           ]);
@@ -175,8 +174,7 @@ describe("ApprovalStore queries", () => {
         expect(await own.list({ status: "expired" })).toEqual([]);
         expect((await own.list({ status: "denied" }))[0]?.votes).toMatchObject([{ vote: "deny" }]);
       } finally {
-        await client.$disconnect();
-        await fresh.drop();
+        await fresh.close();
       }
     });
   });

@@ -1,30 +1,32 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalStore } from "../../../src/approvals/approval-store.js";
 import { argumentsHash } from "../../../src/approvals/arguments-hash.js";
 import type { PrismaClient } from "../../../src/generated/prisma/client.js";
-import { applyMigrations } from "../../../src/store/migrate.js";
-import { createPrismaClient } from "../../../src/store/prisma-client.js";
-import { createEmptyDatabase, type TestDatabase } from "../../support/services.js";
-import { callArguments, countVotes, newRequest, queryRows, voteOn } from "./approval-fixtures.js";
-
-const migrationsDir = path.resolve(import.meta.dirname, "../../../prisma/migrations");
+import type { TestDatabase } from "../../support/services.js";
+import {
+  callArguments,
+  countVotes,
+  newRequest,
+  openStoreDatabase,
+  queryRows,
+  voteOn,
+  type StoreDatabase,
+} from "./approval-fixtures.js";
 
 describe("ApprovalStore", () => {
+  let opened: StoreDatabase;
   let database: TestDatabase;
   let prisma: PrismaClient;
   let store: ApprovalStore;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase();
-    await applyMigrations({ databaseUrl: database.url, migrationsDir });
-    prisma = createPrismaClient(database.url);
+    opened = await openStoreDatabase();
+    ({ database, prisma } = opened);
     store = new ApprovalStore(prisma);
   });
 
   afterAll(async () => {
-    await prisma.$disconnect();
-    await database.drop();
+    await opened.close();
   });
 
   /** The store on a clock stopped at `at`, for stamps a test can predict. */

@@ -1,42 +1,28 @@
 import { setMaxListeners } from "node:events";
-import path from "node:path";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApprovalStore } from "../../../src/approvals/approval-store.js";
 import { DecisionWaiter, type WaitOutcome } from "../../../src/approvals/decision-waiter.js";
-import type { PrismaClient } from "../../../src/generated/prisma/client.js";
-import { applyMigrations } from "../../../src/store/migrate.js";
-import { createPrismaClient } from "../../../src/store/prisma-client.js";
-import {
-  createEmptyDatabase,
-  sharedRedisUrl,
-  uniquePrefix,
-  type TestDatabase,
-} from "../../support/services.js";
+import { sharedRedisUrl, uniquePrefix } from "../../support/services.js";
 import { pollUntil } from "../../support/wait.js";
-import { newRequest, voteOn } from "./approval-fixtures.js";
+import { newRequest, openStoreDatabase, voteOn, type StoreDatabase } from "./approval-fixtures.js";
 
-const migrationsDir = path.resolve(import.meta.dirname, "../../../prisma/migrations");
 const recheckMs = 200;
 
 describe("DecisionWaiter", () => {
-  let database: TestDatabase;
-  let prisma: PrismaClient;
+  let opened: StoreDatabase;
   let store: ApprovalStore;
   const connections: Redis[] = [];
 
   beforeAll(async () => {
-    database = await createEmptyDatabase();
-    await applyMigrations({ databaseUrl: database.url, migrationsDir });
-    prisma = createPrismaClient(database.url);
-    store = new ApprovalStore(prisma);
+    opened = await openStoreDatabase();
+    store = new ApprovalStore(opened.prisma);
   });
 
   afterAll(async () => {
     for (const connection of connections) connection.disconnect();
-    await prisma.$disconnect();
-    await database.drop();
+    await opened.close();
   });
 
   /** A started waiter on its own channel that counts its single and batched reads. */

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpHttpTransport } from "../../../src/http/mcp-http-transport.js";
 import { jsonAnswerWindowMs } from "../../../src/http/post-answer.js";
+import { initializeRequest, mcpAccept } from "../../support/raw-mcp.js";
 
 /** One MCP session served by the transport under test, in front of a real SDK server. */
 interface Endpoint {
@@ -67,18 +68,6 @@ async function startEndpoint(): Promise<Endpoint> {
   };
 }
 
-const initialize = {
-  jsonrpc: "2.0",
-  id: 0,
-  method: "initialize",
-  params: {
-    protocolVersion: LATEST_PROTOCOL_VERSION,
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
-};
-const acceptBoth = "application/json, text/event-stream";
-
 describe("McpHttpTransport", () => {
   let endpoint: Endpoint;
   let sessionHeaders: Record<string, string>;
@@ -86,7 +75,7 @@ describe("McpHttpTransport", () => {
   const request = (body: unknown, headers: Record<string, string> = {}, method = "POST") =>
     fetch(endpoint.url, {
       method,
-      headers: { "content-type": "application/json", accept: acceptBoth, ...sessionHeaders, ...headers },
+      headers: { "content-type": "application/json", accept: mcpAccept, ...sessionHeaders, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const call = (id: number, name: string, args: Record<string, unknown>, meta?: Record<string, unknown>) => ({
@@ -99,7 +88,7 @@ describe("McpHttpTransport", () => {
   beforeEach(async () => {
     endpoint = await startEndpoint();
     sessionHeaders = {};
-    const opened = await request(initialize);
+    const opened = await request(initializeRequest);
     expect(opened.status).toBe(200);
     expect(opened.headers.get("content-type")).toBe("application/json");
     expect(await opened.json()).toMatchObject({ id: 0, result: { serverInfo: { name: "tools" } } });
@@ -204,7 +193,7 @@ describe("McpHttpTransport", () => {
     const oversized = await request(batch);
     expect(oversized.status).toBe(400);
     expect(await oversized.json()).toMatchObject({ error: { code: -32600 } });
-    const again = await request(initialize);
+    const again = await request(initializeRequest);
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ error: { code: -32600 } });
   });
