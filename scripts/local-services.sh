@@ -5,6 +5,8 @@
 #   scripts/local-services.sh install [--with-browser]   install redis-server/postgresql (and chromium) from apt if missing
 #   scripts/local-services.sh start DIR [REDIS_PORT PG_PORT]   prints REDIS_URL=... and DATABASE_URL=...
 #   scripts/local-services.sh stop DIR
+#   scripts/local-services.sh start-postgres DIR PG_PORT   PostgreSQL alone (again, on the same port and data)
+#   scripts/local-services.sh stop-postgres DIR            a normal (fast) shutdown of that PostgreSQL
 set -euo pipefail
 
 pg_bin() {
@@ -44,32 +46,44 @@ as_pg_user() {
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 start_services() {
-  local dir=$1 redis_port=${2:-$(free_port)} pg_port=${3:-$(free_port)} bin
-  bin=$(pg_bin)
-  mkdir -p "$dir/redis" "$dir/pg"
+  local dir=$1 redis_port=${2:-$(free_port)} pg_port=${3:-$(free_port)}
+  mkdir -p "$dir/redis"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --dir "$dir/redis" --daemonize yes --pidfile "$dir/redis/redis.pid" \
     --logfile "$dir/redis/redis.log" >/dev/null
+  start_postgres "$dir" "$pg_port"
+  for _ in $(seq 1 50); do
+    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  echo "REDIS_URL=redis://127.0.0.1:$redis_port"
+  echo "DATABASE_URL=postgresql://gateway@127.0.0.1:$pg_port/gateway"
+}
+
+# Initialises the cluster on first use only, so a stopped server comes back with its data.
+start_postgres() {
+  local dir=$1 pg_port=$2 bin
+  bin=$(pg_bin)
+  mkdir -p "$dir/pg"
   [ "$(id -u)" -eq 0 ] && chown -R postgres "$dir/pg" && chmod 755 "$dir"
   if [ ! -f "$dir/pg/data/PG_VERSION" ]; then
     as_pg_user "$bin/initdb" -D "$dir/pg/data" -U gateway --auth=trust -E UTF8 >"$dir/pg/initdb.log" 2>&1
   fi
   as_pg_user "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -w -t 60 \
     -o "-p $pg_port -k $dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
-  for _ in $(seq 1 50); do
-    redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-    sleep 0.1
-  done
   as_pg_user "$bin/createdb" -h 127.0.0.1 -p "$pg_port" -U gateway gateway 2>/dev/null || true
-  echo "REDIS_URL=redis://127.0.0.1:$redis_port"
-  echo "DATABASE_URL=postgresql://gateway@127.0.0.1:$pg_port/gateway"
+}
+
+stop_postgres() {
+  local dir=$1 bin
+  bin=$(pg_bin)
+  [ -f "$dir/pg/data/postmaster.pid" ] && as_pg_user "$bin/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
 stop_services() {
-  local dir=$1 bin
-  bin=$(pg_bin)
+  local dir=$1
   [ -f "$dir/redis/redis.pid" ] && kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true
-  [ -f "$dir/pg/data/postmaster.pid" ] && as_pg_user "$bin/pg_ctl" -D "$dir/pg/data" -m fast stop >/dev/null 2>&1 || true
+  stop_postgres "$dir"
 }
 
 case "${1:-}" in
@@ -78,5 +92,9 @@ case "${1:-}" in
     start_services "$2" "${3:-}" "${4:-}" ;;
   stop) [ -n "${2:-}" ] || { echo "usage: $0 stop DIR" >&2; exit 2; }
     stop_services "$2" ;;
-  *) echo "usage: $0 install | start DIR [REDIS_PORT PG_PORT] | stop DIR" >&2; exit 2 ;;
+  start-postgres) [ -n "${2:-}" ] && [ -n "${3:-}" ] || { echo "usage: $0 start-postgres DIR PG_PORT" >&2; exit 2; }
+    start_postgres "$2" "$3" ;;
+  stop-postgres) [ -n "${2:-}" ] || { echo "usage: $0 stop-postgres DIR" >&2; exit 2; }
+    stop_postgres "$2" ;;
+  *) echo "usage: $0 install | start DIR [REDIS_PORT PG_PORT] | stop DIR | start-postgres DIR PG_PORT | stop-postgres DIR" >&2; exit 2 ;;
 esac

@@ -4,19 +4,15 @@ import {
   agentTokens,
   connectAgent,
   createGatewayFixture,
+  migrateDatabase,
   startGatewayProcess,
   type GatewayFixture,
   type GatewayProcess,
 } from "../support/gateway-harness.js";
 import { pollUntil } from "../support/wait.js";
 import { startAgentLoad, type CallKind, type CallSample } from "./support/agent-load.js";
-import {
-  queryCount,
-  queryRows,
-  reportFigures,
-  setDatabaseReachable,
-  sleep,
-} from "./support/fault-helpers.js";
+import { startOwnPostgres, type OwnPostgres } from "../support/services.js";
+import { queryCount, queryRows, reportFigures, sleep } from "./support/fault-helpers.js";
 
 const agentCount = 6;
 const outageMs = 10_000;
@@ -39,13 +35,21 @@ const kinds: CallKind[] = [
   { kind: "allowed", tool: "list_endpoints", args: (agent, sequence) => ({ call: `a${agent}-${sequence}` }) },
 ];
 
-describe("PostgreSQL unreachable for 10 s under load", () => {
+describe("PostgreSQL stopped for 10 s under load", () => {
+  let postgres: OwnPostgres;
   let fixture: GatewayFixture;
   let gateway: GatewayProcess;
   const agents: Client[] = [];
 
   beforeAll(async () => {
-    fixture = await createGatewayFixture({ policy, extra: { approvals: { hold: "2s" } } });
+    // A server of its own: the run-wide one serves the other scenarios running alongside.
+    postgres = await startOwnPostgres();
+    await migrateDatabase(postgres.database.url);
+    fixture = await createGatewayFixture({
+      policy,
+      database: postgres.database,
+      extra: { approvals: { hold: "2s" } },
+    });
     gateway = await startGatewayProcess(fixture);
     const tokens = Object.values(agentTokens);
     for (let i = 0; i < agentCount; i += 1) {
@@ -54,20 +58,20 @@ describe("PostgreSQL unreachable for 10 s under load", () => {
   });
 
   afterAll(async () => {
-    await setDatabaseReachable(fixture.database.name, true).catch(() => undefined);
     await Promise.all(agents.map((agent) => agent.close().catch(() => undefined)));
     await gateway?.stop();
     await fixture?.dispose();
+    await postgres?.dispose();
   });
 
   it("runs nothing that needs approval, and records every allowed call exactly once when it is back", async () => {
     const load = startAgentLoad(agents, kinds, { timeoutMs: 60_000 });
     await sleep(3_000);
-    await setDatabaseReachable(fixture.database.name, false);
+    await postgres.stop();
     const downAt = Date.now();
     await sleep(outageMs);
     const backAt = Date.now();
-    await setDatabaseReachable(fixture.database.name, true);
+    await postgres.start();
     const approvalsBack = await pollUntil(
       () => Promise.resolve(approvalsAnsweredPending(load.samples, backAt)),
       (count) => count >= 2,
@@ -109,7 +113,7 @@ describe("PostgreSQL unreachable for 10 s under load", () => {
     const approvalsRun = fixture.readCallLog().filter((call) => call.tool === "create_api_key").length;
     const maxRefusalMs = Math.max(0, ...approvalsDuring.map((sample) => sample.endedAt - sample.startedAt));
 
-    reportFigures("PostgreSQL down 10 s under 6 agents", [
+    reportFigures("PostgreSQL stopped 10 s under 6 agents", [
       `${load.samples.length} calls`,
       `approval calls refused clearly ${refusedClearly.length}/${approvalsDuring.length} (max latency ${maxRefusalMs} ms)`,
       `${approvalsRun} approval calls executed`,

@@ -31,8 +31,13 @@ export const agentTokens = {
 /** A migrated database of the test's own. */
 export async function createMigratedDatabase(): Promise<TestDatabase> {
   const database = await createEmptyDatabase();
-  await applyMigrations({ databaseUrl: database.url, migrationsDir });
+  await migrateDatabase(database.url);
   return database;
+}
+
+/** Applies the repository's migrations to the database at `url`. */
+export async function migrateDatabase(url: string): Promise<void> {
+  await applyMigrations({ databaseUrl: url, migrationsDir });
 }
 
 export interface ExampleUpstreamHttp {

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import { inject } from "vitest";
 
@@ -92,6 +93,48 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    dispose: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A PostgreSQL server of a test's own (from the machine's packages, through
+ * scripts/local-services.sh), which the test may stop and start again on the same port and
+ * data: a real server going away, which the run-wide one shared by other files cannot do.
+ */
+export interface OwnPostgres {
+  /** The `gateway` database on it; dropping it is left to `dispose`. */
+  readonly database: TestDatabase;
+  /** A normal (fast) shutdown: sessions are ended, new connections refused. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const servicesScript = path.resolve(import.meta.dirname, "../../scripts/local-services.sh");
+const runScript = promisify(execFile);
+
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), "mag-pg-"));
+  const start = async (): Promise<void> => {
+    await runScript("bash", [servicesScript, "start-postgres", dir, String(port)], { timeout: 120_000 });
+  };
+  const stop = async (): Promise<void> => {
+    await runScript("bash", [servicesScript, "stop-postgres", dir], { timeout: 120_000 });
+  };
+  await start();
+  return {
+    database: {
+      url: `postgresql://gateway@127.0.0.1:${port}/gateway`,
+      name: "gateway",
+      drop: async () => {},
+    },
     start,
     stop,
     dispose: async () => {

@@ -1,6 +1,4 @@
-import { inject } from "vitest";
 import { withClient } from "../../support/services.js";
-import { pollUntil } from "../../support/wait.js";
 
 /** Every figure line starts with this, so the summary reporter can collect them. */
 export const figureLinePrefix = "faults: ";
@@ -51,33 +49,6 @@ export async function approvalStatusCounts(databaseUrl: string): Promise<Record<
     "SELECT status, count(*)::int AS n FROM approval_requests GROUP BY status",
   );
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
-}
-
-/**
- * Takes one test database "down" (no new connections, existing ones terminated) or brings
- * it back, while the shared PostgreSQL server keeps serving every other test. Resolves once
- * no session of it has been seen for a second: a backend finishes its current query after
- * being told to go, and one that was starting up before the ALTER (past its check, not yet
- * listed) shows up late on a busy machine.
- */
-export async function setDatabaseReachable(databaseName: string, reachable: boolean): Promise<void> {
-  await withClient(inject("databaseUrl"), async (admin) => {
-    await admin.query(`ALTER DATABASE ${databaseName} ALLOW_CONNECTIONS ${reachable}`);
-    if (reachable) return;
-    const sessions = "FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()";
-    let quietChecks = 0;
-    await pollUntil(
-      async () => {
-        await admin.query(`SELECT pg_terminate_backend(pid) ${sessions}`, [databaseName]);
-        const remaining = (await admin.query(`SELECT count(*)::int AS n ${sessions}`, [databaseName])).rows[0]
-          .n as number;
-        quietChecks = remaining === 0 ? quietChecks + 1 : 0;
-        return quietChecks;
-      },
-      (quiet) => quiet >= 10,
-      { timeoutMs: 15_000, intervalMs: 100 },
-    );
-  });
 }
 
 /** Counts occurrences of each key. */
