@@ -31,14 +31,13 @@ async function main(): Promise<void> {
   const dir = kept ?? mkdtempSync(path.join(tmpdir(), "mag-pending-heap-"));
   if (kept) mkdirSync(kept, { recursive: true });
   else teardown.defer("snapshot directory", () => rmSync(dir, { recursive: true, force: true }));
-  const previousOptions = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${previousOptions ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
   try {
     const services = startServices();
     teardown.defer("services", () => services.stop());
     const context = { teardown, redisUrl: services.redisUrl, databaseServerUrl: services.databaseUrl, dir };
-    const rig = await startPendingRig(context);
-    process.env.NODE_OPTIONS = previousOptions;
+    const rig = await startPendingRig(context, {
+      extraNodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${dir}`],
+    });
     const sessions = await openHttpSessions(gatewayMcpUrl(rig.gateway.url), sessionCount, agentToken);
     teardown.defer("sessions", () => closeSessions(sessions));
     const before = await snapshot(rig.gateway.pid, dir);

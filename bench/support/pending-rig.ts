@@ -36,7 +36,10 @@ export interface PendingRig {
  * A gateway process that holds `create_api_key` calls for approval (for an hour), with the
  * loop-delay probe preloaded, its own database, and a connection to watch that database.
  */
-export async function startPendingRig(context: TargetContext): Promise<PendingRig> {
+export async function startPendingRig(
+  context: TargetContext,
+  options: { extraNodeArgs?: readonly string[] } = {},
+): Promise<PendingRig> {
   const { teardown } = context;
   const database = await createBenchDatabase(context.databaseServerUrl);
   teardown.defer("pending database", () => database.drop());
@@ -52,7 +55,7 @@ export async function startPendingRig(context: TargetContext): Promise<PendingRi
   const loopLog = path.join(context.dir, `loop-delay-${port}.jsonl`);
   const probe = pathToFileURL(path.join(repoRoot, "dist", "bench", "support", "loop-delay-probe.js")).href;
   const gateway = await startGatewayProcess(configPath, port, {
-    nodeArgs: ["--import", probe],
+    nodeArgs: [...(options.extraNodeArgs ?? []), "--import", probe],
     env: { BENCH_LOOP_DELAY_LOG: loopLog },
   });
   teardown.defer("pending gateway", () => gateway.stop());

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-
-const servicesScript = path.resolve(import.meta.dirname, "../../scripts/local-services.sh");
+import { servicesScript } from "./services.js";
 
 /**
  * Starts one private Redis and PostgreSQL for the whole run (unless TEST_REDIS_URL and

@@ -116,7 +116,8 @@ export interface OwnPostgres {
   dispose(): Promise<void>;
 }
 
-const servicesScript = path.resolve(import.meta.dirname, "../../scripts/local-services.sh");
+/** Starts and stops the private Redis and PostgreSQL of test runs (see the script's header). */
+export const servicesScript = path.resolve(import.meta.dirname, "../../scripts/local-services.sh");
 const runScript = promisify(execFile);
 
 export async function startOwnPostgres(): Promise<OwnPostgres> {
